@@ -1,0 +1,23 @@
+// Device and thread selection, done once per run and passed in.
+#pragma once
+
+#include <torch/types.h>
+
+#include <string>
+
+namespace zd {
+
+// Parses "auto" | "cpu" | "cuda" | "cuda:N". auto = the first CUDA device when
+// LibTorch sees one, else the CPU. Throws ConfigError naming the value when it is
+// malformed or names a GPU that is not there.
+torch::Device resolveDevice(const std::string& spec);
+
+// Sets LibTorch's intra-op thread count: `threads` > 0 as given, 0 = all cores.
+// (Debian's LibTorch starts with one thread; without this every figure halves.)
+// Returns the count in force afterwards.
+int configureThreads(int threads);
+
+// Short human-readable description, e.g. "CPU (2 threads)" or "CUDA:0".
+std::string describeDevice(const torch::Device& device);
+
+}  // namespace zd

@@ -1,0 +1,53 @@
+// A genotype is the discrete architecture a search ends with: per stage, the op
+// (and kernel size) of each of the 6 edges and the number of cells. Plain data:
+// derivation from distributions, JSON round trip and the NAS-Bench-201 string.
+#pragma once
+
+#include "core/nas/search_space.h"
+
+#include <nlohmann/json_fwd.hpp>
+#include <torch/types.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace zd {
+
+struct EdgeChoice {
+  Op op = Op::None;
+  int kernel = 7;  // kernel size when op == Op::KernelConv (7, 5 or 3), else ignored
+  bool operator==(const EdgeChoice& o) const {
+    return op == o.op && (op != Op::KernelConv || kernel == o.kernel);
+  }
+};
+
+struct StageGenotype {
+  std::array<EdgeChoice, kEdges> edges{};
+  int depth = 1;  // number of cells in the stage, >= 1
+  bool operator==(const StageGenotype& o) const { return edges == o.edges && depth == o.depth; }
+  // "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|"
+  std::string toString() const;
+  // Parses toString()'s form; throws ConfigError naming the problem.
+  static StageGenotype fromString(const std::string& text, int depth);
+};
+
+struct Genotype {
+  std::vector<StageGenotype> stages;  // kStages of them
+  bool operator==(const Genotype& o) const { return stages == o.stages; }
+
+  // One line per stage: "stage 1 (depth 2): |...|".
+  std::string toString() const;
+  nlohmann::json toJson() const;
+  // Throws ConfigError naming the key and the problem.
+  static Genotype fromJson(const nlohmann::json& j);
+
+  // ALGORITHM.md §6: per stage and edge the argmax of α (ties -> lower index);
+  // kernel = argmax of β (pass an undefined tensor in phase 1: 7x7); depth =
+  // argmax of γ + 1 (undefined in phase 1: `max_depth`).
+  // alpha: [kStages*kEdges, kOps], beta: [kStages*kEdges, kKernels], gamma: [kStages, max_depth].
+  static Genotype derive(const torch::Tensor& alpha, const torch::Tensor& beta,
+                         const torch::Tensor& gamma, int max_depth);
+};
+
+}  // namespace zd

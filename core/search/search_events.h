@@ -1,0 +1,124 @@
+// The event stream of a search (ARCHITECTURE.md "How a search talks to the world").
+// Plain values only — no tensors, no Qt types — so the same stream feeds the CLI's
+// progress bar, the run directory's events.jsonl and the GUI, and a finished run can
+// be replayed from its events.jsonl.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace zd {
+
+using Matrix = std::vector<std::vector<double>>;
+
+// The architecture distributions (sparsemax/softmax of the parameters / T).
+struct ArchDistributions {
+  Matrix alpha;  // [stages*6][5] op distribution of each edge, stage-major
+  Matrix beta;   // [stages*6][3] kernel distribution (7, 5, 3); empty in phase 1
+  Matrix gamma;  // [stages][N] depth distribution (1..N cells); empty in phase 1
+};
+
+struct RunStarted {
+  std::string device;
+  int64_t weight_images = 0;  // images in the half that trains the weights
+  int64_t arch_images = 0;    // images in the half that trains the architecture
+  int64_t classes = 0;
+  int64_t channels = 0;
+  int epochs = 0;
+  int steps_per_epoch = 0;
+  int start_epoch = 0;        // > 0 when resumed
+  double min_params = 0;      // budget band (0, 0 when none)
+  double max_params = 0;
+  int64_t supernet_params = 0;
+};
+
+struct EpochStarted {
+  int epoch = 0;
+  int phase = 1;
+  double temperature = 0;
+  double lr = 0;
+  double lambda = 0;  // budget weight λ in force (0 in phase 1 or without budget)
+};
+
+struct StepProgress {
+  int epoch = 0;
+  int step = 0;   // 1-based within the epoch
+  int steps = 0;  // steps in the epoch
+  double loss = 0;
+};
+
+struct ArchitectureUpdated {
+  int epoch = 0;
+  int64_t update = 0;  // running count of architecture updates in the run
+  ArchDistributions distributions;
+  double expected_params = 0;
+  double penalty = 0;
+  double arch_loss = 0;  // cross-entropy on the architecture batch
+};
+
+struct PhaseChanged {
+  int epoch = 0;
+  int phase = 2;
+};
+
+struct EpochFinished {
+  int epoch = 0;
+  int phase = 1;
+  double train_loss = 0;
+  double train_accuracy = 0;  // on the weight half (augmented batches)
+  double arch_loss = 0;
+  double arch_accuracy = 0;   // on the architecture half, measured at epoch end
+  std::string genotype;       // Genotype::toString() of the derived architecture
+  std::vector<int> depths;
+  int64_t derived_params = 0;
+  double expected_params = 0;
+  double seconds = 0;         // wall time of the epoch
+  ArchDistributions distributions;
+};
+
+struct CheckpointWritten {
+  int epoch = 0;  // last finished epoch it holds
+  std::string path;
+};
+
+struct RunFinished {
+  std::string genotype;
+  int64_t params = 0;
+  double seconds = 0;
+  bool cancelled = false;
+};
+
+struct RunFailed {
+  std::string message;
+};
+
+using SearchEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated,
+                                 PhaseChanged, EpochFinished, CheckpointWritten, RunFinished,
+                                 RunFailed>;
+
+// Type name used in events.jsonl ("epoch_finished", ...).
+std::string eventName(const SearchEvent& event);
+nlohmann::json toJson(const SearchEvent& event);
+// Inverse of toJson; throws DataError naming the problem.
+SearchEvent eventFromJson(const nlohmann::json& j);
+
+// Receives the events of a search on the search's thread. Implementations that
+// hand them to another thread (the GUI) copy them.
+class SearchObserver {
+ public:
+  virtual ~SearchObserver() = default;
+  virtual void onEvent(const SearchEvent& event) = 0;
+};
+
+// Pause and cancel requests, set from any thread, checked by the loop between steps.
+struct StopToken {
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> pause{false};
+};
+
+}  // namespace zd

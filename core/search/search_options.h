@@ -1,0 +1,89 @@
+// Every setting of a search, with ALGORITHM.md's defaults. Each is a config key
+// (run_config.h), most are CLI flags, and the GUI wizard shows them all.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace zd {
+
+// The supernet's shape (§1). Input channels and classes come from the data.
+struct NetworkOptions {
+  int channels = 16;  // C: channels of stage 1 (stages 2, 3 have 2C, 4C)
+  int cells = 3;      // N: cells per stage (also γ's length, the largest depth)
+};
+
+// Temperature annealing (§2) and the phase switch (§3).
+struct TemperatureOptions {
+  double t0 = 1.5;       // T at epoch 0
+  double decay = 0.75;   // T is multiplied by this ...
+  int every = 5;         // ... at the start of every `every`-th epoch
+  bool anneal = true;    // false keeps T = t0 (ZO-DARTS baseline)
+};
+
+// How rows of α, β, γ become distributions (§2); softmax is the ZO-DARTS baseline.
+enum class Distribution { Sparsemax, Softmax };
+
+// The weight optimiser (§4): SGD with Nesterov momentum, cosine-annealed lr.
+struct WeightOptimOptions {
+  double lr = 0.1;             // initial learning rate
+  double lr_min = 0.001;       // cosine-annealed to this at the last epoch
+  double momentum = 0.9;
+  bool nesterov = true;
+  double weight_decay = 3e-4;
+  double grad_clip = 5.0;      // gradient-norm clip
+};
+
+// The architecture optimiser and the zeroth-order estimator (§4).
+struct ArchOptimOptions {
+  double lr = 1.5e-2;          // Adam learning rate
+  double beta1 = 0.5;
+  double beta2 = 0.999;
+  double weight_decay = 1e-3;
+  double init_scale = 1e-3;    // α, β, γ initialised init_scale · N(0, 1)
+  int rounds = 10;             // R: weight steps per architecture update
+  double mu_scale = 0.005;     // μ = mu_scale · ‖α‖
+  // false: the perturbed copy starts each round with fresh momentum (the paper);
+  // true: it starts from the unperturbed network's momentum buffers.
+  bool perturbed_copies_momentum = false;
+};
+
+// The parameter-budget band and its penalty (§5). Active in phase 2 only.
+struct BudgetOptions {
+  std::string preset = "none";   // none | small | medium | large | custom
+  double min_params = 0;         // L (custom, or filled in from the preset)
+  double max_params = 0;         // U (custom, or filled in from the preset)
+  double lambda0 = 15.0;         // λ = lambda0 / T
+  double scale = 1e6;            // penalty = (relu(P-U) + relu(L-P)) / scale
+  int samples = 2000;            // architectures sampled to compute preset bands
+  // Percentile bands of the presets.
+  double small_lo = 0, small_hi = 20;
+  double medium_lo = 40, medium_hi = 60;
+  double large_lo = 80, large_hi = 95;
+};
+
+// Batch augmentation during the search (§4); images are scaled to [0, 1].
+struct AugmentOptions {
+  int resize = 32;         // images are resized to resize x resize (0 = keep)
+  bool flip = true;        // random horizontal flip
+  int crop_padding = 4;    // random crop of the resized size with this zero padding
+};
+
+struct SearchOptions {
+  NetworkOptions network;
+  TemperatureOptions temperature;
+  WeightOptimOptions weights;
+  ArchOptimOptions arch;
+  BudgetOptions budget;
+  AugmentOptions augment;
+  Distribution distribution = Distribution::Sparsemax;
+  int epochs = 50;
+  int switch_epoch = 20;     // E_s: phase 2 (kernel + depth search, budget) from here
+  bool size_search = true;   // false: never enter phase 2 (ZO-DARTS+ baseline)
+  int batch = 256;
+  uint64_t seed = 0;
+  bool skip_zero_ops = true; // skip ops whose weight is exactly 0 (exact, §2)
+  int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
+};
+
+}  // namespace zd

@@ -1,1 +1,160 @@
-// placeholder
+#include "core/bench/search_bench.h"
+
+#include "core/common/device.h"
+#include "core/data/batch_augment.h"
+#include "core/search/search_engine.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+
+namespace zd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double peakRssMib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+void synchronize(const torch::Device& device) {
+  // A tiny host read waits for queued GPU work without a CUDA-only API.
+  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+}
+
+// One large convolution forward + backward: the most this LibTorch reaches here.
+double rooflineGmacPerSecond(const torch::Device& device) {
+  const int64_t b = 32, c = 128, s = 32, k = 3;
+  auto x = torch::randn({b, c, s, s}, torch::TensorOptions().device(device)).requires_grad_(true);
+  auto w = torch::randn({c, c, k, k}, torch::TensorOptions().device(device)).requires_grad_(true);
+  const double macs = 3.0 * static_cast<double>(b * c * c * k * k * s * s);  // fwd + 2 bwd
+  std::vector<double> times;
+  for (int i = 0; i < 7; ++i) {
+    const auto t0 = Clock::now();
+    torch::conv2d(x, w, {}, 1, k / 2).sum().backward();
+    synchronize(device);
+    if (i >= 2) times.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return macs / times[times.size() / 2] / 1e9;
+}
+
+// Sets A so that sparsemax keeps exactly 2 ops on every edge, 1 kernel size and
+// the full depth: what a search looks like once the temperature has annealed.
+void makeSparse(Architecture& arch, std::mt19937_64& rng) {
+  torch::NoGradGuard no_grad;
+  arch.alpha.fill_(-10.0);
+  arch.beta.fill_(-10.0);
+  arch.gamma.fill_(-10.0);
+  std::uniform_int_distribution<int> op(1, kOps - 1), kernel(0, kKernels - 1);
+  for (int64_t r = 0; r < arch.alpha.size(0); ++r) {
+    const int a = op(rng);
+    int b = op(rng);
+    while (b == a) b = op(rng);
+    arch.alpha[r][a] = 1.0;
+    arch.alpha[r][b] = 1.0;
+    arch.beta[r][kernel(rng)] = 1.0;
+  }
+  arch.gamma.select(1, arch.gamma.size(1) - 1).fill_(1.0);
+}
+
+enum class Setting { Phase1, Phase2, Sparse };
+
+nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::Device& device) {
+  SearchOptions options;
+  options.network.channels = o.channels;
+  options.network.cells = o.cells;
+  options.batch = o.batch;
+  options.seed = o.seed;
+  options.skip_zero_ops = o.skip_zero_ops;
+  options.augment.resize = o.resize;
+  const bool phase2 = setting != Setting::Phase1;
+  SupernetOptions network;
+  network.in_channels = o.in_channels;
+  network.classes = o.classes;
+  network.channels = o.channels;
+  network.cells = o.cells;
+  network.skip_zero_ops = o.skip_zero_ops;
+  // An active band the expected size lies outside of, so the penalty's gradient runs.
+  BudgetBand band{0, 1000};
+  SearchEngine engine(options, network, band, device);
+  engine.beginEpoch(phase2 ? options.switch_epoch : 0);
+  std::mt19937_64 rng(o.seed);
+  if (setting == Setting::Sparse) {
+    // With T as low as at the end of a run, these logits give exactly 2 ops.
+    makeSparse(engine.architecture(), rng);
+  }
+
+  // Synthetic images, resized once and augmented per batch as in the real loop.
+  const int64_t pool = std::max<int64_t>(4 * o.batch, 64);
+  ImageSet images{torch::randint(0, 256, {pool, o.in_channels, o.image_size, o.image_size}, torch::kUInt8),
+                  torch::randint(0, o.classes, {pool}, torch::kLong)};
+  if (o.resize > 0) images = resizeImages(images, o.resize);
+  auto batch = [&]() {
+    const auto idx = torch::randint(0, pool, {o.batch}, torch::kLong);
+    auto x = augmentBatch(images.images.index_select(0, idx), options.augment, rng).to(device);
+    return std::make_pair(x, images.labels.index_select(0, idx).to(device));
+  };
+
+  const int rounds = options.arch.rounds;
+  const int steps = (std::max(o.steps, 1) + rounds - 1) / rounds * rounds;
+  for (int i = 0; i < rounds; ++i) {  // warm-up: one whole round
+    auto [x, y] = batch();
+    engine.step(x, y, batch, rng);
+  }
+  synchronize(device);
+  double macs = 0;
+  std::vector<double> step_seconds;
+  for (int i = 0; i < steps; ++i) {
+    auto [x, y] = batch();
+    const auto t0 = Clock::now();
+    const auto outcome = engine.step(x, y, batch, rng);
+    synchronize(device);
+    step_seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    // Forward + backward ≈ 3 forwards; the real and the perturbed network train
+    // (the perturbed copy computes the same terms), plus the architecture step.
+    const double forward = static_cast<double>(engine.network()->lastForwardMacs());
+    macs += 3.0 * forward * (options.arch.estimator == "zo" ? 2.0 : 1.0) + (outcome.arch ? 3.0 * forward : 0.0);
+  }
+  double total = 0;
+  for (double s : step_seconds) total += s;
+  std::vector<double> sorted = step_seconds;
+  std::sort(sorted.begin(), sorted.end());
+  nlohmann::json j;
+  j["steps"] = steps;
+  j["images_per_s"] = static_cast<double>(steps) * o.batch / total;
+  j["ms_per_step"] = 1000.0 * total / steps;
+  j["median_ms_per_step"] = 1000.0 * sorted[sorted.size() / 2];
+  j["gmac_per_step"] = macs / steps / 1e9;
+  j["gmac_per_s"] = macs / total / 1e9;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json runSearchBench(const BenchOptions& o) {
+  const int threads = configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  nlohmann::json out;
+  out["roofline_gmac_per_s"] = rooflineGmacPerSecond(device);
+  out["phase1"] = timeSetting(o, Setting::Phase1, device);
+  out["phase2"] = timeSetting(o, Setting::Phase2, device);
+  out["sparse"] = timeSetting(o, Setting::Sparse, device);
+  out["sparse_vs_phase2_time"] =
+      out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
+  out["phase1_vs_roofline"] = out["phase1"]["gmac_per_s"].get<double>() / out["roofline_gmac_per_s"].get<double>();
+  out["peak_rss_mib"] = peakRssMib();
+  out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
+                     {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},
+                     {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
+                     {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
+  return out;
+}
+
+}  // namespace zd

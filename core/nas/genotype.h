@@ -9,6 +9,7 @@
 #include <torch/types.h>
 
 #include <array>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,14 @@ struct StageGenotype {
   std::string toString() const;
   // Parses toString()'s form; throws ConfigError naming the problem.
   static StageGenotype fromString(const std::string& text, int depth);
+  // True when node 3 (the cell output) is reachable from node 0 through edges
+  // whose op is not `none`; otherwise the cell passes no signal from its input.
+  bool outputConnected() const;
 };
 
 struct Genotype {
   std::vector<StageGenotype> stages;  // kStages of them
+  // Thread-safety: plain value type; const members may be called concurrently.
   bool operator==(const Genotype& o) const { return stages == o.stages; }
 
   // One line per stage: "stage 1 (depth 2): |...|".
@@ -48,6 +53,11 @@ struct Genotype {
   // alpha: [kStages*kEdges, kOps], beta: [kStages*kEdges, kKernels], gamma: [kStages, max_depth].
   static Genotype derive(const torch::Tensor& alpha, const torch::Tensor& beta,
                          const torch::Tensor& gamma, int max_depth);
+
+  // A genotype drawn uniformly from the space: each edge's op uniform over kOps,
+  // a variable conv's kernel uniform over kKernelSizes, each depth uniform over
+  // 1..max_depth. The same rng state gives the same genotype on every platform.
+  static Genotype random(std::mt19937_64& rng, int max_depth);
 };
 
 }  // namespace zd

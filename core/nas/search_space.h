@@ -25,6 +25,9 @@ constexpr std::array<int, kEdges> kEdgeTo{1, 2, 2, 3, 3, 3};
 // Kernel sizes of the variable convolution, in β's column order.
 constexpr std::array<int, kKernels> kKernelSizes{7, 5, 3};
 
+// How rows of α, β, γ become distributions (§2); softmax is the ZO-DARTS baseline.
+enum class Distribution { Sparsemax, Softmax };
+
 // Index of kernel size k in kKernelSizes; -1 when k is not one of them.
 constexpr int kernelIndex(int k) { return k == 7 ? 0 : k == 5 ? 1 : k == 3 ? 2 : -1; }
 

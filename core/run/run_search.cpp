@@ -1,1 +1,103 @@
-// placeholder
+#include "core/run/run_search.h"
+
+#include "core/common/device.h"
+#include "core/common/error.h"
+#include "core/data/batch_augment.h"
+#include "core/data/dataset_loader.h"
+#include "core/data/splits.h"
+#include "core/nas/param_count.h"
+#include "core/run/event_log.h"
+#include "core/run/run_directory.h"
+#include "core/search/budget.h"
+
+#include <nlohmann/json.hpp>
+
+namespace zd {
+namespace {
+
+// Sends every event to the run's log and to the caller's observer.
+class TeeObserver : public SearchObserver {
+ public:
+  TeeObserver(SearchObserver& a, SearchObserver& b) : a_(a), b_(b) {}
+  void onEvent(const SearchEvent& event) override {
+    a_.onEvent(event);
+    b_.onEvent(event);
+  }
+
+ private:
+  SearchObserver& a_;
+  SearchObserver& b_;
+};
+
+nlohmann::json genotypeFile(const SearchResult& result, const Dataset& data, const RunConfig& config,
+                            const BudgetBand& band) {
+  auto j = result.genotype.toJson();
+  j["string"] = result.genotype.toString();
+  j["params"] = result.params;
+  j["channels"] = config.search.network.channels;
+  j["in_channels"] = data.channels();
+  j["classes"] = data.class_names;
+  j["image_size"] = config.search.augment.resize > 0 ? config.search.augment.resize : data.imageSize();
+  j["budget"] = {{"min", band.min}, {"max", band.max}, {"active", band.active()}};
+  j["epochs_done"] = result.epochs_done;
+  j["cancelled"] = result.cancelled;
+  return j;
+}
+
+}  // namespace
+
+SearchData prepareSearchData(const Dataset& dataset, const RunConfig& config) {
+  SearchData data;
+  data.classes = dataset.numClasses();
+  if (data.classes < 2)
+    throw DataError(dataset.source + ": the search needs at least 2 classes, found " +
+                    std::to_string(data.classes));
+  const auto merged = ImageSet::concat(dataset.train, dataset.val);
+  auto [weights, arch] = stratifiedSplit(merged, data.classes, config.data.arch_fraction, config.search.seed);
+  const int size = config.search.augment.resize;
+  data.weight_half = size > 0 ? resizeImages(weights, size) : weights;
+  data.arch_half = size > 0 ? resizeImages(arch, size) : arch;
+  return data;
+}
+
+SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, StopToken& stop, bool resume,
+                           const std::function<void(const std::string&)>& status) {
+  validate(config);
+  auto say = [&status](const std::string& s) {
+    if (status) status(s);
+  };
+  const int threads = configureThreads(config.threads);
+  const auto device = resolveDevice(config.device);
+  say("device: " + describeDevice(device) + (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
+
+  const Dataset dataset = loadDataset(config.data.path);
+  const SearchData data = prepareSearchData(dataset, config);
+  say("data: " + config.data.path + " — " + std::to_string(dataset.numClasses()) + " classes, " +
+      std::to_string(data.weight_half.channels()) + " channel(s), " + std::to_string(data.weight_half.size()) +
+      " images train the weights, " + std::to_string(data.arch_half.size()) + " the architecture (test set unused)");
+
+  const auto& s = config.search;
+  const BudgetBand band = resolveBudget(s.budget, data.weight_half.channels(), s.network.channels, s.network.cells,
+                                        data.classes, s.seed);
+  if (band.active())
+    say("budget: " + s.budget.preset + " band " + std::to_string(static_cast<int64_t>(band.min)) + " – " +
+        std::to_string(static_cast<int64_t>(band.max)) + " parameters");
+
+  if (config.out.empty()) throw ConfigError("out: no run directory given (use --out RUN_DIR)");
+  const RunDirectory dir = resume ? RunDirectory::open(config.out) : RunDirectory::create(config.out);
+  if (!resume) {
+    if (std::filesystem::exists(dir.checkpointPath()))
+      throw IoError(config.out + " already holds a search; resume it with --resume " + config.out +
+                    " or choose another --out");
+    dir.writeConfig(config);
+  }
+  EventLog log(dir.eventsPath());
+  TeeObserver tee(log, observer);
+  SearchRunOutcome outcome;
+  outcome.run_dir = dir.path();
+  outcome.result = runSearchLoop(s, data, band, device, tee, stop, dir.checkpointPath(), resume);
+  dir.writeJson("genotype.json", genotypeFile(outcome.result, dataset, config, band));
+  return outcome;
+}
+
+}  // namespace zd

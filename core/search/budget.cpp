@@ -1,1 +1,86 @@
-// placeholder
+#include "core/search/budget.h"
+
+#include "core/common/error.h"
+#include "core/nas/genotype.h"
+#include "core/nas/param_count.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace zd {
+namespace {
+
+// A number as a user would write it ("250000", "0.5"), not std::to_string's "250000.000000".
+std::string num(double v) {
+  std::ostringstream s;
+  s.precision(15);
+  s << v;
+  return s.str();
+}
+
+BudgetBand percentileBand(const BudgetOptions& o, double lo, double hi, int64_t in_channels,
+                          int64_t channels, int64_t cells, int64_t classes, uint64_t seed) {
+  if (!(lo >= 0 && lo < hi && hi <= 100))
+    throw ConfigError("budget preset '" + o.preset + "': percentile band must satisfy 0 <= lo < hi <= 100, got " +
+                      num(lo) + ".." + num(hi));
+  const auto counts = sampleSpaceParamCounts(in_channels, channels, cells, classes, o.samples, seed);
+  return BudgetBand{percentileOf(counts, lo), percentileOf(counts, hi)};
+}
+
+}  // namespace
+
+torch::Tensor budgetPenalty(const torch::Tensor& expected_params, const BudgetBand& band, double scale) {
+  if (!band.active()) return torch::zeros_like(expected_params);
+  // Zero inside [L, U]; outside, linear in the distance to the band, scaled to ~1 per 1e6 weights.
+  return (torch::relu(expected_params - band.max) + torch::relu(band.min - expected_params)) / scale;
+}
+
+std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channels, int64_t cells,
+                                            int64_t classes, int samples, uint64_t seed) {
+  if (samples < 1) throw ConfigError("budget: 'samples' must be >= 1, got " + std::to_string(samples));
+  if (cells < 1) throw ConfigError("budget: cells must be >= 1, got " + std::to_string(cells));
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> counts;
+  counts.reserve(samples);
+  for (int i = 0; i < samples; ++i)
+    counts.push_back(exactParams(Genotype::random(rng, static_cast<int>(cells)), in_channels, channels, classes));
+  std::sort(counts.begin(), counts.end());
+  return counts;
+}
+
+double percentileOf(const std::vector<int64_t>& sorted, double q) {
+  if (sorted.empty()) throw ConfigError("percentile of an empty sample");
+  if (!(q >= 0 && q <= 100)) throw ConfigError("percentile must be in [0, 100], got " + num(q));
+  // numpy's "linear" method: position q/100·(n-1), interpolating between neighbours.
+  const double pos = q / 100.0 * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return static_cast<double>(sorted[lo]) + frac * static_cast<double>(sorted[hi] - sorted[lo]);
+}
+
+BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels,
+                         int64_t cells, int64_t classes, uint64_t seed) {
+  const std::string& p = options.preset;
+  if (p == "none") return BudgetBand{};
+  if (p == "custom") {
+    if (!(options.min_params >= 0 && options.min_params < options.max_params))
+      throw ConfigError("budget preset 'custom': need 0 <= min_params < max_params, got min_params " +
+                        num(options.min_params) + ", max_params " + num(options.max_params));
+    return BudgetBand{options.min_params, options.max_params};
+  }
+  const auto band = [&](double lo, double hi) {
+    return percentileBand(options, lo, hi, in_channels, channels, cells, classes, seed);
+  };
+  if (p == "small") return band(options.small_lo, options.small_hi);
+  if (p == "medium") return band(options.medium_lo, options.medium_hi);
+  if (p == "large") return band(options.large_lo, options.large_hi);
+  throw ConfigError("budget preset '" + p + "' is unknown (one of none, small, medium, large, custom)");
+}
+
+}  // namespace zd

@@ -2,6 +2,8 @@
 // (run_config.h), most are CLI flags, and the GUI wizard shows them all.
 #pragma once
 
+#include "core/nas/search_space.h"
+
 #include <cstdint>
 #include <string>
 
@@ -20,9 +22,6 @@ struct TemperatureOptions {
   int every = 5;         // ... at the start of every `every`-th epoch
   bool anneal = true;    // false keeps T = t0 (ZO-DARTS baseline)
 };
-
-// How rows of α, β, γ become distributions (§2); softmax is the ZO-DARTS baseline.
-enum class Distribution { Sparsemax, Softmax };
 
 // The weight optimiser (§4): SGD with Nesterov momentum, cosine-annealed lr.
 struct WeightOptimOptions {
@@ -43,9 +42,9 @@ struct ArchOptimOptions {
   double init_scale = 1e-3;    // α, β, γ initialised init_scale · N(0, 1)
   int rounds = 10;             // R: weight steps per architecture update
   double mu_scale = 0.005;     // μ = mu_scale · ‖α‖
-  // false: the perturbed copy starts each round with fresh momentum (the paper);
-  // true: it starts from the unperturbed network's momentum buffers.
-  bool perturbed_copies_momentum = false;
+  // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
+  // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline).
+  std::string estimator = "zo";
 };
 
 // The parameter-budget band and its penalty (§5). Active in phase 2 only.

@@ -1,0 +1,61 @@
+#include "app/cli_bench.h"
+
+#include "core/bench/search_bench.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace zd {
+namespace {
+
+BenchOptions bench_options;
+bool print_json = false;
+
+void printTable(const nlohmann::json& j) {
+  std::printf("ZO-DARTS++ search step benchmark (%s)\n", j["settings"].dump().c_str());
+  std::printf("%-8s %12s %12s %12s %14s\n", "setting", "images/s", "ms/step", "GMAC/s", "GMAC/step");
+  for (const char* name : {"phase1", "phase2", "sparse"}) {
+    const auto& p = j[name];
+    std::printf("%-8s %12.1f %12.1f %12.1f %14.3f\n", name, p["images_per_s"].get<double>(),
+                p["ms_per_step"].get<double>(), p["gmac_per_s"].get<double>(), p["gmac_per_step"].get<double>());
+  }
+  std::printf("convolution ceiling: %.1f GMAC/s; phase 1 reaches %.0f %% of it\n",
+              j["roofline_gmac_per_s"].get<double>(), 100.0 * j["phase1_vs_roofline"].get<double>());
+  std::printf("sparse step time = %.0f %% of the dense phase-2 step; peak memory %.0f MiB\n",
+              100.0 * j["sparse_vs_phase2_time"].get<double>(), j["peak_rss_mib"].get<double>());
+}
+
+}  // namespace
+
+CLI::App* addBenchCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "Time the search loop (phase 1, phase 2, sparse) on synthetic images");
+  auto& o = bench_options;
+  cmd->add_flag("--json", print_json, "Print JSON only");
+  cmd->add_option("--channels", o.channels, "C, channels of stage 1")->capture_default_str();
+  cmd->add_option("--cells", o.cells, "N, cells per stage")->capture_default_str()->check(CLI::Range(1, 8));
+  cmd->add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", o.steps, "Timed steps per setting (whole rounds of R)")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--classes", o.classes, "Classes")->capture_default_str()->check(CLI::Range(2, 10000));
+  cmd->add_option("--in-channels", o.in_channels, "Image channels (1 or 3)")->capture_default_str()
+      ->check(CLI::IsMember({1, 3}));
+  cmd->add_option("--image-size", o.image_size, "Synthetic image size")->capture_default_str();
+  cmd->add_option("--resize", o.resize, "Resize to (0 = keep)")->capture_default_str();
+  cmd->add_flag("--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; },
+                "Compute every op, even with weight 0");
+  cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  return cmd;
+}
+
+int runBenchCommand() {
+  const auto j = runSearchBench(bench_options);
+  if (print_json) std::printf("%s\n", j.dump(2).c_str());
+  else printTable(j);
+  return 0;
+}
+
+}  // namespace zd

@@ -1,0 +1,108 @@
+#include "app/cli_progress.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <string>
+#include <variant>
+
+namespace zd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+std::string formatCount(double n) {
+  char buf[32];
+  if (n >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
+  else if (n >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", n);
+  return buf;
+}
+
+}  // namespace
+
+ProgressPrinter::ProgressPrinter(std::FILE* out) : out_(out), interactive_(::isatty(::fileno(out)) != 0) {}
+
+void ProgressPrinter::endBar() {
+  if (bar_open_ && interactive_) std::fputc('\n', out_);
+  bar_open_ = false;
+}
+
+void ProgressPrinter::drawBar(const StepProgress& p) {
+  const auto now = Clock::now();
+  ++steps_done_;
+  loss_avg_ = p.step == 1 ? p.loss : 0.9 * loss_avg_ + 0.1 * p.loss;
+  // Redraw at most 10 times a second (always on the last step).
+  if (!interactive_ || (p.step != p.steps && now - last_draw_ < std::chrono::milliseconds(100))) return;
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - run_start_).count();
+  const long remaining_steps = static_cast<long>(epochs_ - p.epoch - 1) * steps_per_epoch_ + (p.steps - p.step);
+  const double eta = elapsed / static_cast<double>(steps_done_) * static_cast<double>(remaining_steps);
+  constexpr int kWidth = 28;
+  const int filled = p.steps > 0 ? p.step * kWidth / p.steps : 0;
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(out_, "\r  epoch %d/%d [%s] %d/%d  loss %.3f  T %.3f  ETA %s   ", p.epoch + 1, epochs_, bar.c_str(),
+               p.step, p.steps, loss_avg_, epoch_.temperature, formatDuration(eta).c_str());
+  std::fflush(out_);
+  bar_open_ = true;
+}
+
+void ProgressPrinter::onEvent(const SearchEvent& event) {
+  std::visit(
+      [this](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, RunStarted>) {
+          epochs_ = e.epochs;
+          start_epoch_ = e.start_epoch;
+          steps_per_epoch_ = e.steps_per_epoch;
+          run_start_ = Clock::now();
+          std::fprintf(out_, "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
+                       e.device.c_str(), static_cast<long long>(e.weight_images),
+                       static_cast<long long>(e.arch_images), static_cast<long long>(e.classes),
+                       formatCount(static_cast<double>(e.supernet_params)).c_str(), e.epochs, e.steps_per_epoch,
+                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str() : "");
+          if (e.max_params > 0)
+            std::fprintf(out_, "budget band: %s – %s parameters (phase 2)\n", formatCount(e.min_params).c_str(),
+                         formatCount(e.max_params).c_str());
+        } else if constexpr (std::is_same_v<T, EpochStarted>) {
+          epoch_ = e;
+          epoch_start_ = Clock::now();
+        } else if constexpr (std::is_same_v<T, PhaseChanged>) {
+          endBar();
+          std::fprintf(out_, "phase 2 from epoch %d: kernel sizes and depths join the search%s\n", e.epoch + 1,
+                       "");
+        } else if constexpr (std::is_same_v<T, StepProgress>) {
+          drawBar(e);
+        } else if constexpr (std::is_same_v<T, EpochFinished>) {
+          endBar();
+          std::fprintf(out_,
+                       "epoch %3d/%d  phase %d  T %.3f  lr %.4f  train loss %.3f acc %.3f  arch-half acc %.3f  "
+                       "derived %s params (expected %s)  %.1fs\n",
+                       e.epoch + 1, epochs_, e.phase, epoch_.temperature, epoch_.lr, e.train_loss, e.train_accuracy,
+                       e.arch_accuracy, formatCount(static_cast<double>(e.derived_params)).c_str(),
+                       formatCount(e.expected_params).c_str(), e.seconds);
+          std::fflush(out_);
+        } else if constexpr (std::is_same_v<T, RunFinished>) {
+          endBar();
+          std::fprintf(out_, "%s after %s. Derived architecture (%s parameters):\n%s\n",
+                       e.cancelled ? "search cancelled" : "search finished", formatDuration(e.seconds).c_str(),
+                       formatCount(static_cast<double>(e.params)).c_str(), e.genotype.c_str());
+        } else if constexpr (std::is_same_v<T, RunFailed>) {
+          endBar();
+        }
+      },
+      event);
+}
+
+}  // namespace zd

@@ -1,0 +1,34 @@
+// The terminal's view of a search: a progress bar with ETA while an epoch runs
+// (redrawn in place on a terminal, a line per epoch otherwise) and a summary line
+// per epoch. Not thread-safe: events arrive on the search thread.
+#pragma once
+
+#include "core/search/search_events.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace zd {
+
+class ProgressPrinter : public SearchObserver {
+ public:
+  explicit ProgressPrinter(std::FILE* out = stdout);
+  void onEvent(const SearchEvent& event) override;
+
+ private:
+  void drawBar(const StepProgress& p);
+  void endBar();
+
+  std::FILE* out_;
+  bool interactive_;
+  bool bar_open_ = false;
+  int epochs_ = 0;
+  int start_epoch_ = 0;
+  int steps_per_epoch_ = 1;
+  EpochStarted epoch_{};
+  double loss_avg_ = 0;
+  std::chrono::steady_clock::time_point run_start_, epoch_start_, last_draw_;
+  long steps_done_ = 0;  // in this process, for the ETA
+};
+
+}  // namespace zd

@@ -1,0 +1,273 @@
+#include "app/cli_search_options.h"
+
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/run/run_directory.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <optional>
+
+namespace zd {
+namespace {
+
+using nlohmann::json;
+
+// Registers flags one group at a time and records which config keys each one sets,
+// so the precedence step knows what a given flag overrides.
+class FlagAdder {
+ public:
+  FlagAdder(CLI::App& cmd, SearchCli& cli) : cmd_(cmd), cli_(cli) {}
+
+  void group(std::string name) { group_ = std::move(name); }
+
+  // A valued flag bound to a config field; --help shows the field's current value.
+  template <class T>
+  CLI::Option* option(const std::string& flag, T& field, const std::string& key,
+                      const std::string& help) {
+    cli_.flag_keys[flag] = {key};
+    return cmd_.add_option(flag, field, help)->capture_default_str()->group(group_);
+  }
+
+  // A switch that turns a setting away from its default (--no-flip, --softmax).
+  CLI::Option* change(const std::string& flag, std::function<void()> apply,
+                      const std::string& key, const std::string& help) {
+    cli_.flag_keys[flag] = {key};
+    return cmd_.add_flag_callback(flag, std::move(apply), help)->group(group_);
+  }
+
+ private:
+  CLI::App& cmd_;
+  SearchCli& cli_;
+  std::string group_;
+};
+
+// A parameter count such as 135000, 200k or 1.5M; nullopt when malformed. Lower-case
+// m is refused: it reads as "milli" as easily as "million".
+std::optional<double> parseCount(std::string text) {
+  double unit = 1;
+  if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) unit = 1e3;
+  if (!text.empty() && text.back() == 'M') unit = 1e6;
+  if (unit != 1) text.pop_back();
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front())) ||
+      text.back() == '.')
+    return std::nullopt;
+  int dots = 0;
+  for (const char ch : text) {
+    if (ch == '.') ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+  }
+  if (dots > 1) return std::nullopt;
+  return std::round(std::stod(text) * unit);
+}
+
+// What is wrong with a --budget value ("" when nothing), applying it when it is right.
+std::string applyBudget(const std::string& value, BudgetOptions& budget) {
+  if (value == "none" || value == "small" || value == "medium" || value == "large") {
+    budget.preset = value;
+    // A preset's band is computed from the search space before the search.
+    budget.min_params = 0;
+    budget.max_params = 0;
+    return "";
+  }
+  const auto colon = value.find(':');
+  if (colon == std::string::npos)
+    return "expected none, small, medium, large or MIN:MAX (parameter counts, e.g. "
+           "200k:1.5M), got '" + value + "'";
+  const auto lo = parseCount(value.substr(0, colon));
+  const auto hi = parseCount(value.substr(colon + 1));
+  if (!lo || !hi)
+    return "MIN and MAX in '" + value + "' must be parameter counts such as 135000, 200k "
+           "or 1.5M";
+  if (*lo >= *hi)
+    return "MIN must be below MAX, got '" + value + "'";
+  budget.preset = "custom";
+  budget.min_params = *lo;
+  budget.max_params = *hi;
+  return "";
+}
+
+// Sets `key` (dotted) in `doc`, making missing groups. A group that is there but not
+// an object is left alone, so validation reports the file's real mistake instead of
+// a flag silently covering it.
+void overlay(json& doc, const std::string& key, const json& value) {
+  json* node = &doc;
+  std::size_t start = 0;
+  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string part = key.substr(start, dot - start);
+    start = dot + 1;
+    auto it = node->find(part);
+    if (it == node->end()) node = &((*node)[part] = json::object());
+    else if (it->is_object()) node = &*it;
+    else return;
+  }
+  (*node)[key.substr(start)] = value;
+}
+
+json::json_pointer pointerOf(const std::string& dotted_key) {
+  std::string pointer = "/" + dotted_key;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  return json::json_pointer(pointer);
+}
+
+json readConfigFile(const std::string& file) {
+  json doc;
+  try {
+    doc = json::parse(readFile(file));
+  } catch (const json::parse_error& e) {
+    throw ConfigError(file + ": not valid JSON (error near byte " + std::to_string(e.byte) + ")");
+  }
+  if (!doc.is_object())
+    throw ConfigError(file + ": the configuration must be a JSON object ({...})");
+  return doc;
+}
+
+}  // namespace
+
+void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
+  cli.defaults = cli.config;
+  cli.budget = cli.config.search.budget.preset;
+  RunConfig& c = cli.config;
+  SearchOptions& s = c.search;
+  FlagAdder add(cmd, cli);
+
+  add.group("Data and run");
+  add.option("--data", c.data.path, "data.path", "the data set (.npz, MedMNIST layout)")
+      ->type_name("PATH");
+  add.option("--out", c.out, "out",
+             "folder for this run's files (settings, events, checkpoint, results)")
+      ->type_name("RUN_DIR");
+  cmd.add_option("--config", cli.config_file,
+                 "JSON file of settings (as in a run's config.json; may be partial); "
+                 "flags given here override it")
+      ->type_name("FILE.json")->group("Data and run");
+  cmd.add_option("--resume", cli.resume,
+                 "continue the run in this folder from its last checkpoint, with its "
+                 "config.json; flags given here override it")
+      ->type_name("RUN_DIR")->group("Data and run");
+  add.option("--arch-fraction", c.data.arch_fraction, "data.arch_fraction",
+             "share of the training images that trains the architecture");
+  add.option("--device", c.device, "device", "auto, cpu, cuda or cuda:N");
+  add.option("--threads", c.threads, "threads", "CPU threads for LibTorch (0 = all cores)");
+  add.option("--seed", s.seed, "search.seed", "random seed");
+  add.option("--checkpoint-every", s.checkpoint_every, "search.checkpoint_every",
+             "epochs between checkpoints (0 = never)");
+
+  add.group("Search");
+  add.option("--epochs", s.epochs, "search.epochs", "search epochs");
+  add.option("--switch-epoch", s.switch_epoch, "search.switch_epoch",
+             "E_s: epoch where phase 2 (kernel and depth search, budget) starts");
+  add.option("--channels", s.network.channels, "search.network.channels",
+             "C: channels of the first stage");
+  add.option("--cells", s.network.cells, "search.network.cells", "N: cells per stage (1-8)");
+  add.option("--batch", s.batch, "search.batch", "images per batch");
+  add.change("--softmax", [&s] { s.distribution = Distribution::Softmax; },
+             "search.distribution", "softmax instead of sparsemax (ZO-DARTS baseline)");
+  add.change("--no-size-search", [&s] { s.size_search = false; }, "search.size_search",
+             "never enter phase 2 (ZO-DARTS+ baseline)");
+  add.change("--no-skip", [&s] { s.skip_zero_ops = false; }, "search.skip_zero_ops",
+             "compute ops whose weight is exactly 0 (slower, same result)");
+
+  add.group("Temperature");
+  add.option("--t0", s.temperature.t0, "search.temperature.t0", "T at epoch 0");
+  add.option("--t-decay", s.temperature.decay, "search.temperature.decay",
+             "T is multiplied by this ...");
+  add.option("--t-every", s.temperature.every, "search.temperature.every",
+             "... at the start of every this many epochs");
+  add.change("--no-anneal", [&s] { s.temperature.anneal = false; },
+             "search.temperature.anneal", "keep T = t0 throughout");
+
+  add.group("Optimisers");
+  add.option("--lr", s.weights.lr, "search.weights.lr", "weight learning rate at epoch 0");
+  add.option("--lr-min", s.weights.lr_min, "search.weights.lr_min",
+             "weight learning rate at the last epoch (cosine)");
+  add.option("--arch-lr", s.arch.lr, "search.arch.lr", "architecture (Adam) learning rate");
+  add.option("--rounds", s.arch.rounds, "search.arch.rounds",
+             "R: weight steps per architecture update");
+  add.option("--mu-scale", s.arch.mu_scale, "search.arch.mu_scale",
+             "perturbation size: mu = mu-scale x |alpha|");
+  add.option("--estimator", s.arch.estimator, "search.arch.estimator",
+             "zo (zeroth order) or darts1 (DARTS first order baseline)");
+
+  add.group("Parameter budget");
+  add.option("--budget", cli.budget, "search.budget.preset",
+             "none, small, medium, large, or MIN:MAX parameters (e.g. 200k:1.5M)")
+      ->type_name("NAME|MIN:MAX")
+      ->check([](const std::string& value) {
+        BudgetOptions scratch;
+        return applyBudget(value, scratch);
+      });
+  cli.flag_keys["--budget"] = {"search.budget.preset", "search.budget.min_params",
+                               "search.budget.max_params"};
+  add.option("--lambda0", s.budget.lambda0, "search.budget.lambda0",
+             "budget weight: lambda = lambda0 / T");
+
+  add.group("Augmentation");
+  add.option("--resize", s.augment.resize, "search.augment.resize",
+             "resize images to this size (0 = keep)");
+  add.option("--crop-padding", s.augment.crop_padding, "search.augment.crop_padding",
+             "zero padding of the random crop");
+  add.change("--no-flip", [&s] { s.augment.flip = false; }, "search.augment.flip",
+             "no random horizontal flips");
+}
+
+void applyBudgetFlag(const std::string& value, BudgetOptions& budget) {
+  const std::string problem = applyBudget(value, budget);
+  if (!problem.empty()) throw ConfigError("--budget: " + problem);
+}
+
+RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
+  if (!cli.resume.empty() && !cli.config_file.empty())
+    throw ConfigError("--config and --resume cannot be combined: a resumed run keeps the "
+                      "settings in its config.json");
+  if (!cli.resume.empty() && cmd.count("--out") > 0)
+    throw ConfigError("--out and --resume cannot be combined: a resumed run stays in its "
+                      "folder");
+
+  // The middle layer: the --config file, or the resumed run's settings.
+  json doc = json::object();
+  std::string source;
+  if (!cli.resume.empty()) {
+    const RunDirectory run = RunDirectory::open(cli.resume);
+    doc = toJson(run.readConfig());
+    doc["out"] = cli.resume;
+    source = run.configPath().string();
+  } else if (!cli.config_file.empty()) {
+    doc = readConfigFile(cli.config_file);
+    source = cli.config_file;
+  }
+
+  // The top layer: only the flags actually given (CLI11's count), with the values
+  // they left in cli.config.
+  RunConfig from_flags = cli.config;
+  std::vector<std::string> given;
+  for (const auto& [flag, keys] : cli.flag_keys) {
+    if (cmd.count(flag) == 0) continue;
+    given.push_back(flag);
+    if (flag == "--budget") applyBudgetFlag(cli.budget, from_flags.search.budget);
+  }
+  const json flags_doc = toJson(from_flags);
+  for (const auto& flag : given)
+    for (const auto& key : cli.flag_keys.at(flag))
+      overlay(doc, key, flags_doc.at(pointerOf(key)));
+
+  try {
+    return runConfigFromJson(doc, cli.defaults);
+  } catch (const ConfigError& e) {
+    // Name where the bad value came from: a flag the user typed, else the file.
+    const std::string message = e.what();
+    for (const auto& flag : given)
+      for (const auto& key : cli.flag_keys.at(flag))
+        if (message.find("'" + key + "'") != std::string::npos)
+          throw ConfigError(flag + ": " + message);
+    if (!source.empty()) throw ConfigError(source + ": " + message);
+    throw;
+  }
+}
+
+}  // namespace zd

@@ -1,0 +1,34 @@
+// `zodarts bench`: times the search loop — weight steps, perturbed-copy steps and
+// architecture updates in their real proportion — on synthetic images, in phase 1,
+// phase 2 (kernel mix + depth + penalty) and phase 2 "sparse" (the distributions of
+// an annealed search: 2 ops per edge, 1 kernel size), against a convolution ceiling.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+namespace zd {
+
+struct BenchOptions {
+  int channels = 16;      // C (the paper's)
+  int cells = 3;          // N
+  int batch = 16;
+  int steps = 20;         // timed steps per setting (rounded up to whole rounds R)
+  int classes = 2;
+  int image_size = 28;    // synthetic images, resized to `resize` as in §4
+  int resize = 32;
+  int in_channels = 1;
+  bool skip_zero_ops = true;
+  std::string device = "auto";
+  int threads = 0;        // 0 = all cores
+  uint64_t seed = 0;
+};
+
+// Runs the benchmark and returns {"phase1": {...}, "phase2": {...}, "sparse": {...},
+// "roofline_gmac_per_s": …, "peak_rss_mib": …, "settings": {...}}; each phase has
+// images_per_s, ms_per_step, gmac_per_s and gmac_per_step (conv multiply-accumulates
+// of forward + backward, counted from what was actually computed).
+nlohmann::json runSearchBench(const BenchOptions& options);
+
+}  // namespace zd

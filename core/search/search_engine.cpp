@@ -1,0 +1,153 @@
+#include "core/search/search_engine.h"
+
+#include "core/nas/param_count.h"
+#include "core/search/checkpoint.h"
+#include "core/search/schedules.h"
+
+#include <torch/torch.h>
+
+namespace zd {
+
+SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
+                           torch::Device device)
+    : options_(options), device_(device), band_(band) {
+  torch::manual_seed(options.seed);
+  net_ = Supernet(network);
+  net_->to(device_);
+  arch_ = std::make_unique<Architecture>(network.cells, options.arch.init_scale, device_);
+  sgd_ = makeWeightOptimizer(net_->parameters(), options.weights, options.weights.lr);
+  zeroGradients(net_->parameters());
+  architect_ = std::make_unique<ZoArchitect>(net_, *arch_, options_, device_);
+  settings_ = {};
+}
+
+void SearchEngine::enterPhase2() {
+  if (net_->inPhase2()) return;
+  const auto created = net_->enterPhase2();
+  // The new convolutions join the weight optimiser (the reference forgets this).
+  sgd_->add_param_group(torch::optim::OptimizerParamGroup(
+      created, std::make_unique<torch::optim::SGDOptions>(
+                   static_cast<torch::optim::SGDOptions&>(sgd_->param_groups()[0].options()))));
+  zeroGradients(created);
+  architect_->enterPhase2();
+}
+
+EpochSettings SearchEngine::beginEpoch(int epoch) {
+  EpochSettings s;
+  s.epoch = epoch;
+  s.phase = options_.size_search && epoch >= options_.switch_epoch ? 2 : 1;
+  s.temperature = temperatureAt(options_.temperature, epoch);
+  s.lr = weightLrAt(options_.weights, epoch, options_.epochs);
+  s.lambda = s.phase == 2 && band_.active() ? budgetLambdaAt(options_.budget, s.temperature) : 0.0;
+  if (s.phase == 2) enterPhase2();
+  setLearningRate(*sgd_, s.lr);
+  settings_ = s;
+  return s;
+}
+
+ArchStepContext SearchEngine::context() const {
+  ArchStepContext c;
+  c.temperature = settings_.temperature;
+  c.phase2 = settings_.phase == 2;
+  c.lambda = settings_.lambda;
+  c.band = band_;
+  c.penalty_scale = options_.budget.scale;
+  c.lr = settings_.lr;
+  return c;
+}
+
+StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
+                               const std::function<std::pair<torch::Tensor, torch::Tensor>()>& arch_batch,
+                               std::mt19937_64& rng) {
+  const auto ctx = context();
+  StepOutcome outcome;
+  architect_->beginStep(global_step_, ctx, rng);
+  ArchWeights w;
+  {
+    torch::NoGradGuard no_grad;  // weight steps do not differentiate A
+    w = arch_->distributions(ctx.temperature, options_.distribution, ctx.phase2);
+  }
+  outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip);
+  architect_->trainPerturbed(x, y, ctx);
+  if (architect_->updateDue(global_step_)) {
+    const auto [xa, ya] = arch_batch();
+    outcome.arch = architect_->step(xa, ya, ctx);
+  }
+  ++global_step_;
+  return outcome;
+}
+
+BatchResult SearchEngine::evaluate(const torch::Tensor& x, const torch::Tensor& y) {
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  const auto logits = net_->forward(x, distributions());
+  net_->train();
+  BatchResult r;
+  r.loss = torch::nn::functional::cross_entropy(logits, y).item<double>() * static_cast<double>(y.size(0));
+  r.correct = logits.argmax(1).eq(y).sum().item<int64_t>();
+  r.count = y.size(0);
+  return r;
+}
+
+ArchWeights SearchEngine::distributions() const {
+  torch::NoGradGuard no_grad;
+  return arch_->distributions(settings_.temperature, options_.distribution, settings_.phase == 2);
+}
+
+Genotype SearchEngine::genotype() const {
+  const auto w = distributions();
+  return Genotype::derive(w.alpha, w.beta, w.gamma, static_cast<int>(net_->options().cells));
+}
+
+double SearchEngine::expectedParams() const {
+  const auto w = distributions();
+  const auto& o = net_->options();
+  return zd::expectedParams(w.alpha, w.beta, w.gamma, o.in_channels, o.channels, o.cells, o.classes)
+      .item<double>();
+}
+
+int64_t SearchEngine::derivedParams() const {
+  const auto& o = net_->options();
+  return exactParams(genotype(), o.in_channels, o.channels, o.classes);
+}
+
+void SearchEngine::save(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive net_archive, sgd_archive, architect_archive;
+  net_->save(net_archive);
+  archive.write("network", net_archive);
+  sgd_->save(sgd_archive);
+  archive.write("sgd", sgd_archive);
+  architect_->save(architect_archive);
+  archive.write("architect", architect_archive);
+  archive.write("alpha", arch_->alpha.detach());
+  archive.write("beta", arch_->beta.detach());
+  archive.write("gamma", arch_->gamma.detach());
+  writeInt(archive, "global_step", global_step_);
+  writeInt(archive, "phase2", net_->inPhase2() ? 1 : 0);
+}
+
+void SearchEngine::load(torch::serialize::InputArchive& archive) {
+  if (readInt(archive, "phase2") != 0) enterPhase2();
+  torch::serialize::InputArchive net_archive, sgd_archive, architect_archive;
+  archive.read("network", net_archive);
+  net_->load(net_archive);
+  archive.read("sgd", sgd_archive);
+  sgd_->load(sgd_archive);
+  {
+    torch::NoGradGuard no_grad;
+    torch::Tensor t;
+    archive.read("alpha", t);
+    arch_->alpha.copy_(t);
+    archive.read("beta", t);
+    arch_->beta.copy_(t);
+    archive.read("gamma", t);
+    arch_->gamma.copy_(t);
+  }
+  global_step_ = readInt(archive, "global_step");
+  archive.read("architect", architect_archive);
+  auto ctx = context();
+  ctx.phase2 = net_->inPhase2();
+  architect_->load(architect_archive, ctx);
+}
+
+}  // namespace zd

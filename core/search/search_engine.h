@@ -1,0 +1,85 @@
+// The state of one ZO-DARTS++ search and its step: the supernet, the architecture
+// parameters, both optimisers and the zeroth-order architect, advanced one weight
+// batch (and, every R steps, one architecture batch) at a time. The search loop
+// drives it over epochs and data; the benchmark drives it with synthetic batches.
+// Not thread-safe: one thread at a time.
+#pragma once
+
+#include "core/nas/genotype.h"
+#include "core/nas/supernet.h"
+#include "core/search/architecture.h"
+#include "core/search/budget.h"
+#include "core/search/search_options.h"
+#include "core/search/weight_step.h"
+#include "core/search/zo_architect.h"
+
+#include <torch/optim/sgd.h>
+#include <torch/serialize/archive.h>
+
+#include <memory>
+#include <optional>
+#include <random>
+
+namespace zd {
+
+struct EpochSettings {
+  int epoch = 0;
+  int phase = 1;
+  double temperature = 0;
+  double lr = 0;
+  double lambda = 0;
+};
+
+struct StepOutcome {
+  BatchResult weights;                 // the real network's weight step
+  std::optional<ArchStepResult> arch;  // when this step updated the architecture
+};
+
+class SearchEngine {
+ public:
+  // Builds the supernet and A on `device` from torch's generator seeded with `seed`.
+  SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
+               torch::Device device);
+
+  // Sets T, lr, λ and the phase for `epoch` (entering phase 2 at the switch epoch,
+  // with weight inheritance and the new convolutions joining the optimiser).
+  EpochSettings beginEpoch(int epoch);
+
+  // Advances the run by one weight step on (x, y); every R-th step also updates A
+  // on the architecture batch (xa, ya), which `arch_batch` supplies on demand.
+  StepOutcome step(const torch::Tensor& x, const torch::Tensor& y,
+                   const std::function<std::pair<torch::Tensor, torch::Tensor>()>& arch_batch,
+                   std::mt19937_64& rng);
+
+  // Accuracy and mean loss of the supernet on (x, y) batches, without gradients.
+  BatchResult evaluate(const torch::Tensor& x, const torch::Tensor& y);
+
+  ArchWeights distributions() const;
+  Genotype genotype() const;
+  double expectedParams() const;
+  int64_t derivedParams() const;
+  int64_t globalStep() const { return global_step_; }
+  const EpochSettings& settings() const { return settings_; }
+  const BudgetBand& band() const { return band_; }
+  Supernet& network() { return net_; }
+  Architecture& architecture() { return *arch_; }
+
+  void save(torch::serialize::OutputArchive& archive) const;
+  void load(torch::serialize::InputArchive& archive);
+
+ private:
+  ArchStepContext context() const;
+  void enterPhase2();
+
+  SearchOptions options_;
+  torch::Device device_;
+  BudgetBand band_;
+  Supernet net_{nullptr};
+  std::unique_ptr<Architecture> arch_;
+  std::unique_ptr<torch::optim::SGD> sgd_;
+  std::unique_ptr<ZoArchitect> architect_;
+  EpochSettings settings_;
+  int64_t global_step_ = 0;
+};
+
+}  // namespace zd

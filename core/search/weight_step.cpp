@@ -1,0 +1,50 @@
+#include "core/search/weight_step.h"
+
+#include "core/search/search_options.h"
+
+#include <torch/torch.h>
+
+namespace zd {
+
+void zeroGradients(const std::vector<torch::Tensor>& params) {
+  for (auto p : params) {
+    auto& g = p.mutable_grad();
+    if (g.defined()) {
+      g.detach_();
+      g.zero_();
+    } else {
+      g = torch::zeros_like(p);
+    }
+  }
+}
+
+BatchResult weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x,
+                       const torch::Tensor& y, const ArchWeights& arch, double grad_clip) {
+  const auto params = net->parameters();
+  zeroGradients(params);
+  const auto logits = net->forward(x, arch);
+  const auto loss = torch::nn::functional::cross_entropy(logits, y);
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(params, grad_clip);
+  optimizer.step();
+  BatchResult r;
+  r.loss = loss.item<double>();
+  r.correct = logits.argmax(1).eq(y).sum().item<int64_t>();
+  r.count = y.size(0);
+  return r;
+}
+
+void setLearningRate(torch::optim::SGD& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+}
+
+std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::Tensor>& params,
+                                                       const WeightOptimOptions& options, double lr) {
+  return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(lr)
+                                                         .momentum(options.momentum)
+                                                         .nesterov(options.nesterov)
+                                                         .weight_decay(options.weight_decay));
+}
+
+}  // namespace zd

@@ -1,0 +1,227 @@
+// A tiny whole search (C=4, N=1, a few hundred images, phase switch at epoch 1):
+// its events arrive in order, the run directory is complete, the genotype lies in
+// the budget band, and an interrupted-then-resumed run equals an uninterrupted one.
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/data/npz_writer.h"
+#include "core/nas/param_count.h"
+#include "core/run/event_log.h"
+#include "core/run/run_directory.h"
+#include "core/run/run_search.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <filesystem>
+#include <variant>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// 3 classes of 28×28 grayscale images that differ in where a bright blob sits.
+zd::ImageSet makeImages(int64_t per_class, uint64_t seed) {
+  torch::manual_seed(seed);
+  const int64_t n = 3 * per_class;
+  auto images = torch::randint(0, 60, {n, 1, 28, 28}, torch::kFloat);
+  auto labels = torch::arange(n, torch::kLong) % 3;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t c = labels[i].item<int64_t>();
+    images[i][0].narrow(0, 2 + 8 * c, 8).narrow(1, 6, 14) += 150;
+  }
+  return {images.clamp(0, 255).to(torch::kUInt8), labels};
+}
+
+fs::path writeData(const fs::path& dir) {
+  zd::Dataset d;
+  d.class_names = {"a", "b", "c"};
+  d.train = makeImages(60, 1);
+  d.val = makeImages(20, 2);
+  d.test = makeImages(20, 3);
+  const auto path = dir / "tiny.npz";
+  zd::writeMedmnistNpz(path, d);
+  return path;
+}
+
+zd::RunConfig tinyConfig(const fs::path& data, const fs::path& out) {
+  zd::RunConfig c;
+  c.data.path = data.string();
+  c.out = out.string();
+  c.threads = 2;
+  c.device = "cpu";
+  auto& s = c.search;
+  s.network.channels = 4;
+  s.network.cells = 1;
+  s.epochs = 3;
+  s.switch_epoch = 1;
+  s.batch = 16;
+  s.arch.rounds = 2;             // several architecture updates per epoch on 120 images
+  s.temperature.every = 1;
+  s.budget.preset = "small";
+  s.budget.scale = 1e3;          // a tiny net's counts are ~10k: make the penalty felt
+  s.seed = 3;
+  return c;
+}
+
+class Recorder : public zd::SearchObserver {
+ public:
+  std::vector<zd::SearchEvent> events;
+  std::function<void(const zd::SearchEvent&)> hook;
+  void onEvent(const zd::SearchEvent& e) override {
+    events.push_back(e);
+    if (hook) hook(e);
+  }
+  template <class T>
+  std::vector<T> all() const {
+    std::vector<T> out;
+    for (const auto& e : events)
+      if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+    return out;
+  }
+};
+
+}  // namespace
+
+class TestSearchEndToEnd : public QObject {
+  Q_OBJECT
+  fs::path dir_, data_;
+
+ private slots:
+  void initTestCase() {
+    dir_ = fs::temp_directory_path() / ("zd_e2e_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    data_ = writeData(dir_);
+  }
+  void cleanupTestCase() { fs::remove_all(dir_); }
+
+  void eventsInOrderAndRunDirectoryComplete() {
+    Recorder rec;
+    zd::StopToken stop;
+    const auto config = tinyConfig(data_, dir_ / "full");
+    const auto outcome = zd::runSearch(config, rec, stop, /*resume=*/false);
+    QVERIFY(!outcome.result.cancelled);
+    QCOMPARE(outcome.result.epochs_done, 3);
+
+    // Order: run_started, then per epoch [phase_changed] epoch_started, steps and
+    // architecture updates, epoch_finished, checkpoint_written; run_finished last.
+    const auto& ev = rec.events;
+    QVERIFY(std::holds_alternative<zd::RunStarted>(ev.front()));
+    QVERIFY(std::holds_alternative<zd::RunFinished>(ev.back()));
+    int epoch = -1, phase_changes = 0;
+    bool in_epoch = false;
+    for (size_t i = 1; i + 1 < ev.size(); ++i) {
+      if (const auto* e = std::get_if<zd::EpochStarted>(&ev[i])) {
+        QVERIFY(!in_epoch);
+        QCOMPARE(e->epoch, epoch + 1);
+        QCOMPARE(e->phase, e->epoch >= 1 ? 2 : 1);
+        epoch = e->epoch;
+        in_epoch = true;
+      } else if (const auto* s = std::get_if<zd::StepProgress>(&ev[i])) {
+        QVERIFY(in_epoch);
+        QCOMPARE(s->epoch, epoch);
+      } else if (std::holds_alternative<zd::ArchitectureUpdated>(ev[i])) {
+        QVERIFY(in_epoch);
+      } else if (const auto* f = std::get_if<zd::EpochFinished>(&ev[i])) {
+        QVERIFY(in_epoch);
+        QCOMPARE(f->epoch, epoch);
+        in_epoch = false;
+      } else if (const auto* p = std::get_if<zd::PhaseChanged>(&ev[i])) {
+        QVERIFY(!in_epoch);
+        QCOMPARE(p->epoch, 1);
+        ++phase_changes;
+      } else if (std::holds_alternative<zd::CheckpointWritten>(ev[i])) {
+        QVERIFY(!in_epoch);
+      } else {
+        QFAIL("unexpected event in the middle of the run");
+      }
+    }
+    QCOMPARE(epoch, 2);
+    QCOMPARE(phase_changes, 1);
+    QVERIFY(rec.all<zd::ArchitectureUpdated>().size() >= 6);
+    // Phase 2 distributions carry β and γ; phase 1's do not.
+    const auto finished = rec.all<zd::EpochFinished>();
+    QVERIFY(finished[0].distributions.beta.empty());
+    QCOMPARE(int(finished[2].distributions.beta.size()), 18);
+    QCOMPARE(int(finished[2].distributions.gamma.size()), 3);
+
+    // The run directory.
+    const auto run = zd::RunDirectory::open(outcome.run_dir);
+    QVERIFY(fs::exists(run.checkpointPath()));
+    const auto logged = zd::readEventLog(run.eventsPath());
+    QCOMPARE(logged.size(), ev.size() - rec.all<zd::StepProgress>().size());
+    const auto genotype_json = nlohmann::json::parse(zd::readFile(run.genotypePath()));
+    const auto genotype = zd::Genotype::fromJson(genotype_json);
+    QVERIFY(genotype == outcome.result.genotype);
+    QCOMPARE(genotype_json["params"].get<int64_t>(), zd::exactParams(genotype, 1, 4, 3));
+    QCOMPARE(run.readConfig().search.epochs, 3);
+
+    // The derived architecture respects the budget band.
+    const auto started = rec.all<zd::RunStarted>().front();
+    QVERIFY(started.max_params > 0);
+    QVERIFY2(outcome.result.params >= started.min_params && outcome.result.params <= started.max_params,
+             qPrintable(QString("%1 params outside [%2, %3]")
+                            .arg(outcome.result.params).arg(started.min_params).arg(started.max_params)));
+    QVERIFY(finished[2].expected_params <= started.max_params * 1.05);
+  }
+
+  void resumedRunEqualsUninterruptedRun() {
+    Recorder full;
+    zd::StopToken stop_full;
+    const auto a = zd::runSearch(tinyConfig(data_, dir_ / "reference"), full, stop_full, false);
+
+    // Interrupt in the middle of epoch 1 (just after the phase switch), then resume.
+    Recorder first;
+    zd::StopToken stop;
+    first.hook = [&stop](const zd::SearchEvent& e) {
+      if (const auto* s = std::get_if<zd::StepProgress>(&e); s && s->epoch == 1 && s->step == 3)
+        stop.cancel.store(true);
+    };
+    const auto cfg = tinyConfig(data_, dir_ / "interrupted");
+    const auto b1 = zd::runSearch(cfg, first, stop, false);
+    QVERIFY(b1.result.cancelled);
+    // A new run into the same folder is refused: the user must resume it.
+    zd::StopToken stop_again;
+    Recorder ignored;
+    QVERIFY_THROWS_EXCEPTION(zd::Error, zd::runSearch(cfg, ignored, stop_again, false));
+
+    Recorder second;
+    zd::StopToken stop2;
+    const auto b2 = zd::runSearch(cfg, second, stop2, /*resume=*/true);
+    QVERIFY(!b2.result.cancelled);
+    QVERIFY(b2.result.genotype == a.result.genotype);
+    QCOMPARE(b2.result.params, a.result.params);
+    QCOMPARE(second.all<zd::RunStarted>().front().start_epoch, 1);
+
+    const auto fa = full.all<zd::EpochFinished>();
+    const auto fb = second.all<zd::EpochFinished>();
+    QCOMPARE(fb.size(), size_t(2));  // epochs 1 and 2
+    for (size_t i = 0; i < 2; ++i) {
+      const auto& x = fa[i + 1];
+      const auto& y = fb[i];
+      QCOMPARE(y.epoch, x.epoch);
+      QCOMPARE(y.train_loss, x.train_loss);
+      QCOMPARE(y.train_accuracy, x.train_accuracy);
+      QCOMPARE(y.arch_accuracy, x.arch_accuracy);
+      QCOMPARE(y.expected_params, x.expected_params);
+      QVERIFY(y.distributions.alpha == x.distributions.alpha);
+    }
+  }
+
+  void badDataIsAClearError() {
+    Recorder rec;
+    zd::StopToken stop;
+    auto config = tinyConfig(dir_ / "missing.npz", dir_ / "bad");
+    try {
+      zd::runSearch(config, rec, stop, false);
+      QFAIL("expected an error");
+    } catch (const zd::Error& e) {
+      QVERIFY(QString(e.what()).contains("missing.npz"));
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSearchEndToEnd)
+#include "test_search_end_to_end.moc"

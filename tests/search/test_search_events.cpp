@@ -1,0 +1,173 @@
+#include "core/common/error.h"
+#include "core/search/search_events.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+Q_DECLARE_METATYPE(zd::SearchEvent)
+
+using nlohmann::json;
+
+namespace {
+
+// Awkward doubles on purpose: they must survive the trip through text bit for bit.
+zd::ArchDistributions distributions() {
+  zd::ArchDistributions d;
+  d.alpha = {{0.1, 0.2, 0.3, 0.4, 0.0}, {1.0 / 3.0, 2.0 / 3.0, 0, 0, 0}};
+  d.beta = {{1e-300, 0.5, 0.5 - 1e-300}};
+  d.gamma = {{0.0, 0.0, 1.0}};
+  return d;
+}
+
+json throughText(const json& j) { return json::parse(j.dump()); }
+
+QString dataErrorFor(const json& j) {
+  try {
+    zd::eventFromJson(j);
+  } catch (const zd::DataError& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+}  // namespace
+
+class TestSearchEvents : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void roundTrip_data() {
+    QTest::addColumn<zd::SearchEvent>("event");
+    QTest::addColumn<QString>("name");
+
+    zd::RunStarted started;
+    started.device = "CPU (2 threads)";
+    started.weight_images = 6000000000LL;  // beyond 32 bits
+    started.arch_images = 12345;
+    started.classes = 11;
+    started.channels = 3;
+    started.epochs = 50;
+    started.steps_per_epoch = 49;
+    started.start_epoch = 7;
+    started.min_params = 227000;
+    started.max_params = 330000.5;
+    started.supernet_params = 4914930;
+    QTest::newRow("run_started") << zd::SearchEvent(started) << "run_started";
+
+    const double t = 1.5 * 0.75 * 0.75 * 0.75 * 0.75;
+    QTest::newRow("epoch_started")
+        << zd::SearchEvent(zd::EpochStarted{21, 2, t, 0.0731, 15 / t}) << "epoch_started";
+    QTest::newRow("step_progress")
+        << zd::SearchEvent(zd::StepProgress{3, 17, 49, 2.302585092994046}) << "step_progress";
+
+    zd::ArchitectureUpdated updated;
+    updated.epoch = 22;
+    updated.update = 1234567890123LL;
+    updated.distributions = distributions();
+    updated.expected_params = 807266.25;
+    updated.penalty = 0.123456789012345678;
+    updated.arch_loss = 0.6931471805599453;
+    QTest::newRow("architecture_updated") << zd::SearchEvent(updated) << "architecture_updated";
+
+    QTest::newRow("phase_changed") << zd::SearchEvent(zd::PhaseChanged{20, 2}) << "phase_changed";
+
+    zd::EpochFinished finished;
+    finished.epoch = 49;
+    finished.phase = 2;
+    finished.train_loss = 0.25;
+    finished.train_accuracy = 0.9171875;
+    finished.arch_loss = 0.31;
+    finished.arch_accuracy = 0.88;
+    finished.genotype = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|";
+    finished.depths = {1, 2, 3};
+    finished.derived_params = 807266;
+    finished.expected_params = 807266.0000001;
+    finished.seconds = 12.75;
+    finished.distributions = distributions();
+    QTest::newRow("epoch_finished") << zd::SearchEvent(finished) << "epoch_finished";
+
+    QTest::newRow("checkpoint_written")
+        << zd::SearchEvent(zd::CheckpointWritten{9, "runs/run-20250101-120000/checkpoint.pt"})
+        << "checkpoint_written";
+    QTest::newRow("run_finished")
+        << zd::SearchEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true}) << "run_finished";
+    QTest::newRow("run_failed")
+        << zd::SearchEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
+        << "run_failed";
+    QTest::newRow("empty matrices (phase 1)")
+        << zd::SearchEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
+  }
+  void roundTrip() {
+    QFETCH(zd::SearchEvent, event);
+    QFETCH(QString, name);
+    QCOMPARE(QString::fromStdString(zd::eventName(event)), name);
+    const json j = zd::toJson(event);
+    QCOMPARE(QString::fromStdString(j.at("event").get<std::string>()), name);
+    const zd::SearchEvent back = zd::eventFromJson(throughText(j));
+    QCOMPARE(back.index(), event.index());
+    // json compares doubles exactly, so equal documents mean every field came back.
+    QCOMPARE(zd::toJson(back), j);
+  }
+
+  void fieldsAreNamedAndMatricesNested() {
+    zd::EpochFinished finished;
+    finished.distributions = distributions();
+    const json j = zd::toJson(finished);
+    QCOMPARE(j.at("train_loss").get<double>(), 0.0);
+    QCOMPARE(j.at("depths"), json::array());
+    QVERIFY(j.at("distributions").at("alpha").is_array());
+    QCOMPARE(j.at("distributions").at("alpha").at(1).at(0).get<double>(), 1.0 / 3.0);
+    QCOMPARE(j.at("distributions").at("gamma"), json::parse("[[0.0, 0.0, 1.0]]"));
+  }
+
+  // A diverged loss is NaN; JSON writes it as null, and it reads back as NaN.
+  void nanSurvivesAsNull() {
+    zd::StepProgress step;
+    step.loss = std::numeric_limits<double>::quiet_NaN();
+    const json text = throughText(zd::toJson(step));
+    QVERIFY(text.at("loss").is_null());
+    const auto back = std::get<zd::StepProgress>(zd::eventFromJson(text));
+    QVERIFY(std::isnan(back.loss));
+  }
+
+  void badEventNamesTheField_data() {
+    QTest::addColumn<QString>("doc");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing field")
+        << R"({"event": "phase_changed", "epoch": 3})"
+        << "event 'phase_changed': field 'phase' is missing";
+    QTest::newRow("ill-typed field")
+        << R"({"event": "phase_changed", "epoch": "3", "phase": 2})"
+        << R"(event 'phase_changed': field 'epoch' must be an integer, got "3")";
+    QTest::newRow("fraction for an integer")
+        << R"({"event": "phase_changed", "epoch": 3.5, "phase": 2})"
+        << "event 'phase_changed': field 'epoch' must be an integer, got 3.5";
+    QTest::newRow("matrix cell")
+        << R"({"event": "architecture_updated", "epoch": 1, "update": 1, "expected_params": 1,
+              "penalty": 0, "arch_loss": 1,
+              "distributions": {"alpha": [[0.5, "x"]], "beta": [], "gamma": []}})"
+        << R"(event 'architecture_updated': field 'distributions.alpha' must be a number, got "x")";
+    QTest::newRow("matrix part missing")
+        << R"({"event": "architecture_updated", "epoch": 1, "update": 1, "expected_params": 1,
+              "penalty": 0, "arch_loss": 1, "distributions": {"alpha": [], "beta": []}})"
+        << "event 'architecture_updated': field 'distributions.gamma' is missing";
+    QTest::newRow("unknown type") << R"({"event": "coffee_break"})"
+                                  << "unknown event type 'coffee_break'";
+    QTest::newRow("no type")
+        << R"({"epoch": 3})"
+        << R"(an event needs its type in the field 'event' (e.g. "epoch_finished"))";
+    QTest::newRow("not an object") << "[1, 2]" << "an event must be a JSON object ({...})";
+  }
+  void badEventNamesTheField() {
+    QFETCH(QString, doc);
+    QFETCH(QString, message);
+    QCOMPARE(dataErrorFor(json::parse(doc.toStdString())), message);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSearchEvents)
+#include "test_search_events.moc"

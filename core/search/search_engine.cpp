@@ -135,13 +135,11 @@ void SearchEngine::load(torch::serialize::InputArchive& archive) {
   sgd_->load(sgd_archive);
   {
     torch::NoGradGuard no_grad;
-    torch::Tensor t;
-    archive.read("alpha", t);
-    arch_->alpha.copy_(t);
-    archive.read("beta", t);
-    arch_->beta.copy_(t);
-    archive.read("gamma", t);
-    arch_->gamma.copy_(t);
+    for (auto [key, param] : {std::pair{"alpha", arch_->alpha}, {"beta", arch_->beta}, {"gamma", arch_->gamma}}) {
+      torch::Tensor saved;  // fresh: reading into a defined tensor reinterprets it
+      archive.read(key, saved);
+      param.copy_(saved);
+    }
   }
   global_step_ = readInt(archive, "global_step");
   archive.read("architect", architect_archive);

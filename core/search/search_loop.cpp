@@ -57,7 +57,6 @@ class Loop {
   SearchResult run(bool resume) {
     if (resume) loadCheckpoint();
     started_ = Clock::now();
-    const auto started = started_;
     emitRunStarted();
     SearchResult result;
     bool cancelled = false;
@@ -68,9 +67,9 @@ class Loop {
         state_.weight_order = permutation(data_.weight_half.size(), rng_);
       }
       observer_.onEvent(EpochStarted{s.epoch, s.phase, s.temperature, s.lr, s.lambda});
-      cancelled = !runEpoch(started);
+      cancelled = !runEpoch();
       if (cancelled) break;
-      finishEpoch(s, started);
+      finishEpoch(s);
     }
     if (cancelled) saveCheckpoint();
     result.genotype = engine_.genotype();
@@ -145,7 +144,7 @@ class Loop {
     return !stop_.cancel.load();
   }
 
-  bool runEpoch(Clock::time_point) {
+  bool runEpoch() {
     const int64_t n = data_.weight_half.size();
     const auto epoch_start = Clock::now();
     const double carried = state_.epoch_seconds;
@@ -198,7 +197,7 @@ class Loop {
     return total;
   }
 
-  void finishEpoch(const EpochSettings& s, Clock::time_point) {
+  void finishEpoch(const EpochSettings& s) {
     const auto eval = evaluateArchHalf();
     EpochFinished e;
     e.epoch = s.epoch;

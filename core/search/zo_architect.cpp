@@ -1,6 +1,7 @@
 #include "core/search/zo_architect.h"
 
 #include "core/nas/param_count.h"
+#include "core/search/checkpoint.h"
 #include "core/search/weight_step.h"
 #include "core/search/zo_estimate.h"
 
@@ -127,10 +128,10 @@ void ZoArchitect::save(torch::serialize::OutputArchive& archive) const {
   archive.write("adam", adam_archive);
   perturbed_->save(perturbed_archive);
   archive.write("perturbed", perturbed_archive);
-  archive.write("round_open", torch::tensor(static_cast<int64_t>(round_open_)));
-  archive.write("round_phase2", torch::tensor(static_cast<int64_t>(round_phase2_)));
-  archive.write("mu", torch::tensor(mu_, torch::kDouble));
-  archive.write("u_count", torch::tensor(static_cast<int64_t>(u_.size())));
+  writeInt(archive, "round_open", round_open_ ? 1 : 0);
+  writeInt(archive, "round_phase2", round_phase2_ ? 1 : 0);
+  writeDouble(archive, "mu", mu_);
+  writeInt(archive, "u_count", static_cast<int64_t>(u_.size()));
   for (size_t i = 0; i < u_.size(); ++i) archive.write("u" + std::to_string(i), u_[i]);
   if (perturbed_sgd_) {
     torch::serialize::OutputArchive sgd_archive;
@@ -146,16 +147,14 @@ void ZoArchitect::load(torch::serialize::InputArchive& archive, const ArchStepCo
   if (context.phase2) perturbed_->enterPhase2();
   archive.read("perturbed", perturbed_archive);
   perturbed_->load(perturbed_archive);
-  torch::Tensor t;
-  archive.read("round_open", t);
-  round_open_ = t.item<int64_t>() != 0;
-  archive.read("round_phase2", t);
-  round_phase2_ = t.item<int64_t>() != 0;
-  archive.read("mu", t);
-  mu_ = t.item<double>();
-  archive.read("u_count", t);
+  // Fresh tensors for every read: InputArchive::read into a defined tensor
+  // reinterprets its storage.
+  round_open_ = readInt(archive, "round_open") != 0;
+  round_phase2_ = readInt(archive, "round_phase2") != 0;
+  mu_ = readDouble(archive, "mu");
+  const int64_t directions = readInt(archive, "u_count");
   u_.clear();
-  for (int64_t i = 0; i < t.item<int64_t>(); ++i) {
+  for (int64_t i = 0; i < directions; ++i) {
     torch::Tensor u;
     archive.read("u" + std::to_string(i), u);
     u_.push_back(u.to(device_));

@@ -154,7 +154,7 @@ class TestSupernet : public QObject {
       const auto genotype = zd::Genotype::random(rng, 3);
       for (int64_t in : {1, 3})
         for (int64_t classes : {2, 11}) {
-          zd::DiscreteNetwork net(genotype, {in, classes, 4});
+          zd::DiscreteNetwork net(genotype, zd::DiscreteNetworkOptions{in, classes, 4});
           QCOMPARE(zd::countParameters(*net), zd::exactParams(genotype, in, 4, classes));
         }
     }
@@ -169,16 +169,16 @@ class TestSupernet : public QObject {
         "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|", 2);
     g.stages[2] = zd::StageGenotype::fromString(
         "|nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|", 3);
-    QCOMPARE(zd::countParameters(*zd::DiscreteNetwork(g, {1, 2, 16})), int64_t(807266));
-    QCOMPARE(zd::countParameters(*zd::DiscreteNetwork(g, {3, 11, 16})), int64_t(808139));
+    QCOMPARE(zd::countParameters(*zd::DiscreteNetwork(g, zd::DiscreteNetworkOptions{1, 2, 16})), int64_t(807266));
+    QCOMPARE(zd::countParameters(*zd::DiscreteNetwork(g, zd::DiscreteNetworkOptions{3, 11, 16})), int64_t(808139));
   }
 
   void discreteNetworkRunsDisconnectedCells() {
     zd::Genotype g;
     g.stages.resize(3);
-    for (auto& s : g.stages) s = zd::StageGenotype::fromString("|none~0|+|skip_connect~0|none~1|+|none~0|none~1|nor_conv_3x3~2|", 1);
+    for (auto& s : g.stages) s = zd::StageGenotype::fromString("|none~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_3x3~2|", 1);
     QVERIFY(!g.stages[0].outputConnected());
-    zd::DiscreteNetwork net(g, {1, 2, 4});
+    zd::DiscreteNetwork net(g, zd::DiscreteNetworkOptions{1, 2, 4});
     net->eval();
     const auto out = net->forward(torch::rand({2, 1, 28, 28}));
     QCOMPARE(out.sizes(), (std::vector<int64_t>{2, 2}));

@@ -164,7 +164,6 @@ class TestSearchEndToEnd : public QObject {
     QVERIFY2(outcome.result.params >= started.min_params && outcome.result.params <= started.max_params,
              qPrintable(QString("%1 params outside [%2, %3]")
                             .arg(outcome.result.params).arg(started.min_params).arg(started.max_params)));
-    QVERIFY(finished[2].expected_params <= started.max_params * 1.05);
   }
 
   void resumedRunEqualsUninterruptedRun() {

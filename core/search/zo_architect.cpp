@@ -106,8 +106,9 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
     const std::vector<torch::Tensor> g_weights(grads.begin() + static_cast<long>(active.size()), grads.end());
     const double directional =
         zoDirectionalDerivative(g_arch, u_, g_weights, perturbed_->parameters(), weights, mu_);
-    for (size_t i = 0; i < active.size(); ++i)
-      estimate[i] = i < u_.size() ? directional * u_[i] : torch::zeros_like(active[i]);
+    // Parameters u does not cover (β, γ when the round began in phase 1) get no
+    // gradient, so Adam leaves them alone this time.
+    for (size_t i = 0; i < active.size() && i < u_.size(); ++i) estimate[i] = directional * u_[i];
     round_open_ = false;
   } else {
     for (size_t i = 0; i < active.size(); ++i)
@@ -116,7 +117,7 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
   for (auto p : arch_.all()) p.mutable_grad() = torch::Tensor();
   for (size_t i = 0; i < active.size(); ++i) {
     auto p = active[i];
-    p.mutable_grad() = estimate[i].detach().clone();
+    if (estimate[i].defined()) p.mutable_grad() = estimate[i].detach().clone();
   }
   adam_->step();
   return result;

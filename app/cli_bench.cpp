@@ -38,6 +38,7 @@ CLI::App* addBenchCommand(CLI::App& app) {
   cmd->add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--steps", o.steps, "Timed steps per setting (whole rounds of R)")->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup", o.warmup_steps, "Untimed steps first (-1 = one round of R steps)")->capture_default_str();
   cmd->add_option("--classes", o.classes, "Classes")->capture_default_str()->check(CLI::Range(2, 10000));
   cmd->add_option("--in-channels", o.in_channels, "Image channels (1 or 3)")->capture_default_str()
       ->check(CLI::IsMember({1, 3}));

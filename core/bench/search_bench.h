@@ -15,6 +15,7 @@ struct BenchOptions {
   int cells = 3;          // N
   int batch = 16;
   int steps = 20;         // timed steps per setting (rounded up to whole rounds R)
+  int warmup_steps = -1;  // untimed steps first (-1 = one round, R steps)
   int classes = 2;
   int image_size = 28;    // synthetic images, resized to `resize` as in §4
   int resize = 32;

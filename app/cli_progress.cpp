@@ -66,6 +66,8 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
           epochs_ = e.epochs;
           start_epoch_ = e.start_epoch;
           steps_per_epoch_ = e.steps_per_epoch;
+          min_params_ = e.min_params;
+          max_params_ = e.max_params;
           run_start_ = Clock::now();
           std::fprintf(out_, "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
                        e.device.c_str(), static_cast<long long>(e.weight_images),
@@ -88,16 +90,23 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
           endBar();
           std::fprintf(out_,
                        "epoch %3d/%d  phase %d  T %.3f  lr %.4f  train loss %.3f acc %.3f  arch-half acc %.3f  "
-                       "derived %s params (expected %s)  %.1fs\n",
+                       "derived %s params (expected %s)  compute %.0f%%  %.1fs\n",
                        e.epoch + 1, epochs_, e.phase, epoch_.temperature, epoch_.lr, e.train_loss, e.train_accuracy,
                        e.arch_accuracy, formatCount(static_cast<double>(e.derived_params)).c_str(),
-                       formatCount(e.expected_params).c_str(), e.seconds);
+                       formatCount(e.expected_params).c_str(), 100.0 * e.compute_fraction, e.seconds);
           std::fflush(out_);
         } else if constexpr (std::is_same_v<T, RunFinished>) {
           endBar();
-          std::fprintf(out_, "%s after %s. Derived architecture (%s parameters):\n%s\n",
+          std::string band;
+          if (max_params_ > 0) {
+            const bool inside = static_cast<double>(e.params) >= min_params_ && static_cast<double>(e.params) <= max_params_;
+            band = inside ? ", inside the budget band"
+                          : ", outside the budget band " + formatCount(min_params_) + " – " + formatCount(max_params_) +
+                                " (more phase-2 epochs let the penalty act)";
+          }
+          std::fprintf(out_, "%s after %s. Derived architecture (%s parameters%s):\n%s\n",
                        e.cancelled ? "search cancelled" : "search finished", formatDuration(e.seconds).c_str(),
-                       formatCount(static_cast<double>(e.params)).c_str(), e.genotype.c_str());
+                       formatCount(static_cast<double>(e.params)).c_str(), band.c_str(), e.genotype.c_str());
         } else if constexpr (std::is_same_v<T, RunFailed>) {
           endBar();
         }

@@ -25,6 +25,7 @@ class ProgressPrinter : public SearchObserver {
   int epochs_ = 0;
   int start_epoch_ = 0;
   int steps_per_epoch_ = 1;
+  double min_params_ = 0, max_params_ = 0;  // budget band (max 0: none)
   EpochStarted epoch_{};
   double loss_avg_ = 0;
   std::chrono::steady_clock::time_point run_start_, epoch_start_, last_draw_;

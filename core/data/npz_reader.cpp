@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 #include <new>
 #include <string>
@@ -239,6 +240,26 @@ void requireSameShape(const ImageSet& set, const ImageSet& train, const std::str
                     "; all splits must have the same image size and channels");
 }
 
+// MedMNIST files carry no class names. A names file beside the data — NAME.classes.txt
+// or classes.txt, one name per line in label order — supplies them when its line
+// count matches; otherwise the classes are "class 0", "class 1", ...
+std::vector<std::string> classNamesBeside(const std::filesystem::path& path, int64_t classes) {
+  for (const auto& candidate : {path.parent_path() / (path.stem().string() + ".classes.txt"),
+                                path.parent_path() / "classes.txt"}) {
+    std::ifstream in(candidate);
+    if (!in) continue;
+    std::vector<std::string> names;
+    for (std::string line; std::getline(in, line);) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty()) names.push_back(line);
+    }
+    if (static_cast<int64_t>(names.size()) == classes) return names;
+  }
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < classes; ++c) names.push_back("class " + std::to_string(c));
+  return names;
+}
+
 }  // namespace
 
 Dataset loadMedmnistNpz(const fs::path& path) {
@@ -261,7 +282,7 @@ Dataset loadMedmnistNpz(const fs::path& path) {
     int64_t classes = 0;
     for (const ImageSet* s : {&data.train, &data.val, &data.test})
       if (s->size() > 0) classes = std::max(classes, s->labels.max().item<int64_t>() + 1);
-    for (int64_t c = 0; c < classes; ++c) data.class_names.push_back("class " + std::to_string(c));
+    data.class_names = classNamesBeside(path, classes);
     return data;
   } catch (const DataError&) {
     throw;

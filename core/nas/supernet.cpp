@@ -60,8 +60,16 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const ArchWeights& a
   const auto gamma_cpu = arch.gamma.defined() ? arch.gamma.detach().to(torch::kCPU, torch::kFloat).contiguous()
                                               : torch::Tensor();
   last_macs_ = x.numel() * options_.channels * 9;  // stem
+  int64_t fixed_macs = last_macs_;
+  last_dense_macs_ = 0;
   auto h = stem_->forward(x);
   for (int s = 0; s < kStages; ++s) {
+    {
+      // Every edge: a 1×1 conv and the variable conv at every kernel size in force.
+      int64_t k2 = 0;
+      for (int k = 0; k < (arch.beta.defined() ? kKernels : 1); ++k) k2 += kKernelSizes[k] * kKernelSizes[k];
+      last_dense_macs_ += options_.cells * kEdges * h.numel() * h.size(1) * (1 + k2);
+    }
     CellWeights w = stageWeights(s, arch, alpha_cpu, beta_cpu);
     w.macs = &last_macs_;
     const int64_t n = options_.cells;
@@ -86,10 +94,13 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const ArchWeights& a
     if (s + 1 < kStages) {
       // conv_a (3×3, stride 2), conv_b (3×3) and the 1×1 shortcut, at the output size.
       const int64_t in = h.size(1), out_pixels = h.size(0) * (h.size(2) / 2) * (h.size(3) / 2);
-      last_macs_ += out_pixels * 2 * in * (9 * in + 9 * 2 * in + in);
+      const int64_t reduction = out_pixels * 2 * in * (9 * in + 9 * 2 * in + in);
+      last_macs_ += reduction;
+      fixed_macs += reduction;
       h = reductions_[s]->forward(h);
     }
   }
+  last_dense_macs_ += fixed_macs;
   return head_->forward(h);
 }
 

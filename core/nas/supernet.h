@@ -45,6 +45,8 @@ class SupernetImpl : public torch::nn::Module {
   // Multiply-accumulates of the convolutions in the last forward (what was
   // actually computed, so skipping shows), for the benchmark.
   int64_t lastForwardMacs() const { return last_macs_; }
+  // What the last forward would have cost computing every op of every cell.
+  int64_t lastDenseForwardMacs() const { return last_dense_macs_; }
 
   const SupernetOptions& options() const { return options_; }
   void setSkipZeroOps(bool skip) { options_.skip_zero_ops = skip; }
@@ -59,6 +61,7 @@ class SupernetImpl : public torch::nn::Module {
   std::vector<ReductionBlock> reductions_;      // after stages 1 and 2
   Head head_{nullptr};
   int64_t last_macs_ = 0;
+  int64_t last_dense_macs_ = 0;
 };
 TORCH_MODULE(Supernet);
 

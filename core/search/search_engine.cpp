@@ -68,6 +68,8 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
     w = arch_->distributions(ctx.temperature, options_.distribution, ctx.phase2);
   }
   outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip);
+  outcome.macs = net_->lastForwardMacs();
+  outcome.dense_macs = net_->lastDenseForwardMacs();
   architect_->trainPerturbed(x, y, ctx);
   if (architect_->updateDue(global_step_)) {
     const auto [xa, ya] = arch_batch();

@@ -32,6 +32,8 @@ struct EpochSettings {
 
 struct StepOutcome {
   BatchResult weights;                 // the real network's weight step
+  int64_t macs = 0;                    // conv multiply-accumulates of its forward
+  int64_t dense_macs = 0;              // ... had every op been computed
   std::optional<ArchStepResult> arch;  // when this step updated the architecture
 };
 

@@ -73,6 +73,7 @@ template <class F> void fields(EpochFinished& e, F& f) {
   f("derived_params", e.derived_params);
   f("expected_params", e.expected_params);
   f("seconds", e.seconds);
+  f("compute_fraction", e.compute_fraction);
   f("distributions", e.distributions);
 }
 template <class F> void fields(CheckpointWritten& e, F& f) {

@@ -78,6 +78,9 @@ struct EpochFinished {
   int64_t derived_params = 0;
   double expected_params = 0;
   double seconds = 0;         // wall time of the epoch
+  // Share of the dense supernet's convolution work actually computed in this
+  // epoch's weight steps: what skipping zero-weight ops saved (1 = nothing).
+  double compute_fraction = 1;
   ArchDistributions distributions;
 };
 

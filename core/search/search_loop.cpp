@@ -39,6 +39,7 @@ struct LoopState {
   int64_t arch_updates = 0;   // in this epoch
   int64_t total_updates = 0;  // in the run
   double epoch_seconds = 0;   // time spent in this epoch before an interruption
+  double macs = 0, dense_macs = 0;  // computed vs dense conv work in this epoch
   double run_seconds = 0;     // spent by earlier processes of this run (resume)
 };
 
@@ -160,6 +161,8 @@ class Loop {
       state_.loss_sum += outcome.weights.loss * static_cast<double>(outcome.weights.count);
       state_.correct += outcome.weights.correct;
       state_.seen += outcome.weights.count;
+      state_.macs += static_cast<double>(outcome.macs);
+      state_.dense_macs += static_cast<double>(outcome.dense_macs);
       if (outcome.arch) emitArchUpdate(*outcome.arch);
       observer_.onEvent(StepProgress{state_.epoch, state_.step_in_epoch + 1, steps_per_epoch_, outcome.weights.loss});
     }
@@ -212,6 +215,7 @@ class Loop {
     e.derived_params = engine_.derivedParams();
     e.expected_params = engine_.expectedParams();
     e.seconds = state_.epoch_seconds;
+    e.compute_fraction = state_.dense_macs > 0 ? state_.macs / state_.dense_macs : 1.0;
     e.distributions = toEventDistributions(engine_.distributions());
     // Next epoch starts fresh.
     state_.epoch += 1;
@@ -221,6 +225,7 @@ class Loop {
     state_.arch_loss_sum = 0;
     state_.arch_updates = 0;
     state_.epoch_seconds = 0;
+    state_.macs = state_.dense_macs = 0;
     observer_.onEvent(e);
     const int every = options_.checkpoint_every;
     if (every > 0 && (state_.epoch % every == 0 || state_.epoch == options_.epochs)) saveCheckpoint();
@@ -245,6 +250,8 @@ class Loop {
     writeInt(archive, "total_updates", state_.total_updates);
     writeDouble(archive, "epoch_seconds", state_.epoch_seconds);
     writeDouble(archive, "run_seconds", totalSeconds());
+    writeDouble(archive, "macs", state_.macs);
+    writeDouble(archive, "dense_macs", state_.dense_macs);
     writeRng(archive, "rng", rng_);
     saveArchiveAtomically(archive, checkpoint_);
     observer_.onEvent(CheckpointWritten{state_.epoch, checkpoint_.string()});
@@ -272,6 +279,8 @@ class Loop {
       state_.total_updates = readInt(archive, "total_updates");
       state_.epoch_seconds = readDouble(archive, "epoch_seconds");
       state_.run_seconds = readDouble(archive, "run_seconds");
+      state_.macs = readDouble(archive, "macs");
+      state_.dense_macs = readDouble(archive, "dense_macs");
       readRng(archive, "rng", rng_);
     } catch (const c10::Error& e) {
       throw IoError(checkpoint_.string() + ": checkpoint does not match this run's settings or data (" +

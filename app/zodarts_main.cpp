@@ -1,5 +1,6 @@
 // zodarts: the headless command-line tool of ZO-DARTS++ Studio.
 #include "app/cli_bench.h"
+#include "app/cli_inspect_data.h"
 #include "app/cli_progress.h"
 #include "app/cli_search_options.h"
 #include "core/common/error.h"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   auto* search = app.add_subcommand("search", "Search an architecture on a data set (ZO-DARTS++)");
   zd::addSearchFlags(*search, search_cli);
   auto* bench = zd::addBenchCommand(app);
+  auto* inspect = zd::addInspectDataCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   try {
     if (search->parsed()) return runSearchCommand(search_cli, *search);
     if (bench->parsed()) return zd::runBenchCommand();
+    if (inspect->parsed()) return zd::runInspectDataCommand();
   } catch (const zd::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

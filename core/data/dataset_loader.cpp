@@ -21,16 +21,26 @@ bool hasNpzExtension(const fs::path& path) {
 
 }  // namespace
 
-Dataset loadDataset(const std::string& path) {
+Dataset loadDataset(const std::string& path) { return loadDataset(path, ImageLoadOptions(), nullptr); }
+
+Dataset loadDataset(const std::string& path, const ImageLoadOptions& options, LoadReport* report) {
   const fs::path p(path);
   std::error_code ec;
   const fs::file_status status = fs::status(p, ec);
   if (ec && status.type() != fs::file_type::not_found)
     throw DataError(path + ": cannot be read (" + ec.message() + ")");
   if (!fs::exists(status)) throw DataError(path + ": no such file or folder");
+  if (report) *report = LoadReport();
   if (fs::is_regular_file(status) && hasNpzExtension(p)) return loadMedmnistNpz(p);
-  throw DataError(path +
-                  ": image folders and DICOM are not supported yet; use a MedMNIST-style .npz");
+  if (fs::is_directory(status)) {
+#ifdef ZODARTS_WITH_OPENCV
+    return loadImageFolder(p, options, report);
+#else
+    (void)options;
+    throw DataError(path + ": image folders need a build with OpenCV (ZODARTS_WITH_OPENCV)");
+#endif
+  }
+  throw DataError(path + ": unsupported kind of file; use a MedMNIST-style .npz or an image folder");
 }
 
 }  // namespace zd

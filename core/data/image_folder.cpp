@@ -1,6 +1,7 @@
 #include "core/data/image_folder.h"
 
 #include "core/common/error.h"
+#include "core/data/dicom_image.h"
 #include "core/data/splits.h"
 
 #include <opencv2/core.hpp>
@@ -35,6 +36,9 @@ bool hasImageExtension(const fs::path& p) {
                                              ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
   return kExt.count(lower(p.extension().string())) > 0;
 }
+
+// Image files by extension, and DICOM files (".dcm" or the DICM magic, any name).
+bool isCandidate(const fs::path& p) { return hasImageExtension(p) || looksLikeDicom(p); }
 
 bool isHidden(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -163,8 +167,12 @@ std::string pixelsText(int64_t w, int64_t h) {
   return std::to_string(w) + "×" + std::to_string(h);
 }
 
+void writeSquare(const cv::Mat& rgb, const ImageLoadOptions& o, uint8_t* dst, Outcome& out);
+Outcome decodeDicomInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst);
+
 // Decodes `path` and writes it as RGB planes [3, size, size] at `dst`.
 Outcome decodeInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst) {
+  if (looksLikeDicom(path)) return decodeDicomInto(path, o, dst);
   Outcome out;
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -200,7 +208,7 @@ Outcome decodeInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst
     img.convertTo(u8, CV_8U, scale, -lo * scale);
     img = u8;
   }
-  cv::Mat rgb;
+  cv::Mat rgb;  // grey or RGB
   switch (img.channels()) {
     case 1: rgb = img; break;
     case 2: cv::extractChannel(img, rgb, 0); break;  // grey + alpha
@@ -209,6 +217,13 @@ Outcome decodeInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst
     default:
       return out.error = "unsupported channel count " + std::to_string(img.channels()), out;
   }
+  writeSquare(rgb, o, dst, out);
+  return out;
+}
+
+// Centre-crops (or pads) grey or RGB `rgb` to a square, resizes it and writes it as RGB
+// planes [3, size, size] at `dst`; notes in `out` whether it holds colour.
+void writeSquare(const cv::Mat& rgb, const ImageLoadOptions& o, uint8_t* dst, Outcome& out) {
   cv::Mat square;
   if (o.pad) {
     const int side = std::max(rgb.cols, rgb.rows);
@@ -235,6 +250,23 @@ Outcome decodeInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst
       dst[plane + at] = g;
       dst[2 * plane + at] = b;
     }
+  }
+}
+
+// Decodes DICOM `path` (its middle frame) through decodeDicom into its slot at `dst`.
+Outcome decodeDicomInto(const fs::path& path, const ImageLoadOptions& o, uint8_t* dst) {
+  Outcome out;
+  out.format = "DICOM";
+  try {
+    DecodedDicom d = decodeDicom(path, false, o.max_pixels);
+    out.width = d.width;
+    out.height = d.height;
+    out.depth = d.bits_stored;
+    const cv::Mat img(d.height, d.width, d.channels == 3 ? CV_8UC3 : CV_8UC1,
+                      d.frames.front().data());
+    writeSquare(img, o, dst, out);
+  } catch (const DataError& e) {
+    out.error = e.what();
   }
   return out;
 }
@@ -277,10 +309,10 @@ void walk(const fs::path& dir, const std::string& cls, int split, Scan& scan,
     if (isHidden(p)) continue;
     const fs::file_status st = fs::status(p, ec);  // follows links
     if (ec) {
-      if (hasImageExtension(p)) skipped.push_back({p.string(), "broken link or unreadable entry"});
+      if (isCandidate(p)) skipped.push_back({p.string(), "broken link or unreadable entry"});
     } else if (fs::is_directory(st)) {
       walk(p, cls, split, scan, skipped);
-    } else if (hasImageExtension(p)) {
+    } else if (isCandidate(p)) {
       if (fs::is_regular_file(st))
         scan.jobs.push_back({p, cls, split});
       else
@@ -298,7 +330,7 @@ void scanClasses(const fs::path& dir, int split, Scan& scan, std::vector<Skipped
       const std::string cls = p.filename().string();
       scan.class_dirs.push_back({cls, p});
       walk(p, cls, split, scan, skipped);
-    } else if (hasImageExtension(p)) {
+    } else if (isCandidate(p)) {
       skipped.push_back({p.string(), "image outside a class folder — skipped"});
     }
   }
@@ -424,7 +456,7 @@ Dataset loadImageFolder(const fs::path& root, const ImageLoadOptions& options, L
   data.source = where;
   for (const auto& [cls, count] : usable_per_class) data.class_names.push_back(cls);
   if (good.empty())
-    throw DataError(where + ": no usable images (PNG, JPEG, BMP, TIFF, PGM/PPM) in class "
+    throw DataError(where + ": no usable images (PNG, JPEG, BMP, TIFF, PGM/PPM, DICOM) in class "
                             "sub-folders" + (rep.skipped.empty() ? "" : "; see the skipped files"));
   if (data.class_names.size() < 2)
     throw DataError(where + ": needs images in at least two class folders, found only '" +

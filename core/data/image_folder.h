@@ -36,7 +36,8 @@ struct SkippedFile {
 // What loadImageFolder saw, for the data summary. Plain value type.
 struct LoadReport {
   std::vector<SkippedFile> skipped;        // every bad file / empty class folder
-  std::map<std::string, int64_t> formats;  // "PNG", "JPEG", "BMP", "TIFF", "PNM" → usable images
+  std::map<std::string, int64_t> formats;  // "PNG", "JPEG", "BMP", "TIFF", "PNM", "DICOM"
+                                           //   → usable images
   std::set<std::pair<int, int>> sizes;     // (width, height) as stored, before crop/resize
   std::set<int> bit_depths;                // bits per channel sample as stored (8, 16, …)
   // The file behind each image of each split, in the split's order (empty for .npz).
@@ -55,10 +56,14 @@ struct LoadReport {
 // (splits.h). Channels: 1 when every image is grayscale (a colour image whose
 // channels are all equal counts as grayscale), else 3 (RGB; grayscale replicated,
 // alpha dropped). Samples of more than 8 bits are scaled to 0..255 by each image's
-// own min–max. Each image is centre-cropped (or padded) to a square and resized
+// own min–max. DICOM files (".dcm", or the DICM magic under any name) give their
+// middle frame through decodeDicom (dicom_image.h: modality LUT, the file's window or
+// min–max, MONOCHROME1 inverted); builds without ZODARTS_WITH_DICOM skip them with a
+// reason. Each image is centre-cropped (or padded) to a square and resized
 // with area interpolation. Symbolic links are followed, loops reported and cut.
 // Files without an image extension (.png .jpg .jpeg .jpe .bmp .dib .tif .tiff .pgm
-// .ppm .pbm .pnm) are ignored silently. Thread-safe: touches no shared state.
+// .ppm .pbm .pnm .dcm) or DICM magic are ignored silently. Thread-safe: touches no
+// shared state.
 Dataset loadImageFolder(const std::filesystem::path& root, const ImageLoadOptions& options,
                         LoadReport* report);
 

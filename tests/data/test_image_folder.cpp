@@ -4,6 +4,7 @@
 #include "core/data/dataset_loader.h"
 #include "core/data/dataset_summary.h"
 #include "core/data/image_folder.h"
+#include "tests/common/error_message.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -39,16 +40,7 @@ void writeBytes(const fs::path& p, const std::string& bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-QString message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const zd::DataError& e) {
-    return QString::fromUtf8(e.what());
-  } catch (const std::exception& e) {
-    return QString("UNEXPECTED EXCEPTION TYPE: ") + e.what();
-  }
-  return QString("NO EXCEPTION");
-}
+QString message(const std::function<void()>& f) { return dataErrorMessage(f); }
 
 // The reason report gives for the file whose path ends with `suffix` ("" if none).
 std::string reasonFor(const zd::LoadReport& r, const std::string& suffix) {

@@ -6,6 +6,7 @@
 #include "core/data/npy_format.h"
 #include "core/data/npz_reader.h"
 #include "core/data/npz_writer.h"
+#include "tests/common/error_message.h"
 
 #include <torch/torch.h>
 #include <zip.h>
@@ -96,16 +97,7 @@ std::string labelNpy(const std::vector<int64_t>& values, const zd::NpyDtype& dty
          payload;
 }
 
-QString message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const zd::DataError& e) {
-    return QString::fromUtf8(e.what());
-  } catch (const std::exception& e) {
-    return QString("UNEXPECTED EXCEPTION TYPE: ") + e.what();
-  }
-  return QString("NO EXCEPTION");
-}
+QString message(const std::function<void()>& f) { return dataErrorMessage(f); }
 
 bool sameTensor(const torch::Tensor& a, const torch::Tensor& b) {
   return a.sizes() == b.sizes() && a.scalar_type() == b.scalar_type() && a.equal(b);

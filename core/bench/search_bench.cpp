@@ -152,12 +152,15 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
   const auto device = resolveDevice(o.device);
   nlohmann::json out;
   out["roofline_gmac_per_s"] = rooflineGmacPerSecond(device);
-  out["phase1"] = timeSetting(o, Setting::Phase1, device);
-  out["phase2"] = timeSetting(o, Setting::Phase2, device);
-  out["sparse"] = timeSetting(o, Setting::Sparse, device);
-  out["sparse_vs_phase2_time"] =
-      out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
-  out["phase1_vs_roofline"] = out["phase1"]["gmac_per_s"].get<double>() / out["roofline_gmac_per_s"].get<double>();
+  const auto wanted = [&o](const char* name) { return o.only.empty() || o.only == name; };
+  if (wanted("phase1")) out["phase1"] = timeSetting(o, Setting::Phase1, device);
+  if (wanted("phase2")) out["phase2"] = timeSetting(o, Setting::Phase2, device);
+  if (wanted("sparse")) out["sparse"] = timeSetting(o, Setting::Sparse, device);
+  if (out.contains("sparse") && out.contains("phase2"))
+    out["sparse_vs_phase2_time"] =
+        out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
+  if (out.contains("phase1"))
+    out["phase1_vs_roofline"] = out["phase1"]["gmac_per_s"].get<double>() / out["roofline_gmac_per_s"].get<double>();
   out["peak_rss_mib"] = peakRssMib();
   out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
                      {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},

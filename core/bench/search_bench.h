@@ -24,6 +24,7 @@ struct BenchOptions {
   std::string device = "auto";
   int threads = 0;        // 0 = all cores
   uint64_t seed = 0;
+  std::string only;       // "phase1", "phase2" or "sparse": time just that setting
 };
 
 // Runs the benchmark and returns {"phase1": {...}, "phase2": {...}, "sparse": {...},

@@ -35,8 +35,6 @@ struct LoopState {
   int64_t arch_position = 0;
   double loss_sum = 0;
   int64_t correct = 0, seen = 0;
-  double arch_loss_sum = 0;
-  int64_t arch_updates = 0;   // in this epoch
   int64_t total_updates = 0;  // in the run
   double epoch_seconds = 0;   // time spent in this epoch before an interruption
   double macs = 0, dense_macs = 0;  // computed vs dense conv work in this epoch
@@ -171,8 +169,6 @@ class Loop {
   }
 
   void emitArchUpdate(const ArchStepResult& r) {
-    state_.arch_loss_sum += r.loss;
-    ++state_.arch_updates;
     ++state_.total_updates;
     ArchitectureUpdated e;
     e.epoch = state_.epoch;
@@ -222,8 +218,6 @@ class Loop {
     state_.step_in_epoch = 0;
     state_.loss_sum = 0;
     state_.correct = state_.seen = 0;
-    state_.arch_loss_sum = 0;
-    state_.arch_updates = 0;
     state_.epoch_seconds = 0;
     state_.macs = state_.dense_macs = 0;
     observer_.onEvent(e);
@@ -245,8 +239,6 @@ class Loop {
     writeDouble(archive, "loss_sum", state_.loss_sum);
     writeInt(archive, "correct", state_.correct);
     writeInt(archive, "seen", state_.seen);
-    writeDouble(archive, "arch_loss_sum", state_.arch_loss_sum);
-    writeInt(archive, "arch_updates", state_.arch_updates);
     writeInt(archive, "total_updates", state_.total_updates);
     writeDouble(archive, "epoch_seconds", state_.epoch_seconds);
     writeDouble(archive, "run_seconds", totalSeconds());
@@ -274,8 +266,6 @@ class Loop {
       state_.loss_sum = readDouble(archive, "loss_sum");
       state_.correct = readInt(archive, "correct");
       state_.seen = readInt(archive, "seen");
-      state_.arch_loss_sum = readDouble(archive, "arch_loss_sum");
-      state_.arch_updates = readInt(archive, "arch_updates");
       state_.total_updates = readInt(archive, "total_updates");
       state_.epoch_seconds = readDouble(archive, "epoch_seconds");
       state_.run_seconds = readDouble(archive, "run_seconds");

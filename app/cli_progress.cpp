@@ -52,8 +52,10 @@ void ProgressPrinter::drawBar(const StepProgress& p) {
   const int filled = p.steps > 0 ? p.step * kWidth / p.steps : 0;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(out_, "\r  epoch %d/%d [%s] %d/%d  loss %.3f  T %.3f  ETA %s   ", p.epoch + 1, epochs_, bar.c_str(),
-               p.step, p.steps, loss_avg_, epoch_.temperature, formatDuration(eta).c_str());
+  char temperature[32] = "";  // a retraining has no temperature
+  if (!training_) std::snprintf(temperature, sizeof temperature, "  T %.3f", epoch_.temperature);
+  std::fprintf(out_, "\r  epoch %d/%d [%s] %d/%d  loss %.3f%s  ETA %s   ", p.epoch + 1, epochs_, bar.c_str(),
+               p.step, p.steps, loss_avg_, temperature, formatDuration(eta).c_str());
   std::fflush(out_);
   bar_open_ = true;
 }
@@ -109,6 +111,30 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
                        formatCount(static_cast<double>(e.params)).c_str(), band.c_str(), e.genotype.c_str());
         } else if constexpr (std::is_same_v<T, RunFailed>) {
           endBar();
+        } else if constexpr (std::is_same_v<T, TrainStarted>) {
+          training_ = true;
+          epochs_ = e.epochs;
+          start_epoch_ = e.start_epoch;
+          steps_per_epoch_ = e.steps_per_epoch;
+          run_start_ = Clock::now();
+          steps_done_ = 0;
+          std::fprintf(out_, "retraining on %s: %lld train + %lld validation images, %lld classes, %s parameters, "
+                             "%d epochs x %d steps%s\n",
+                       e.device.c_str(), static_cast<long long>(e.train_images),
+                       static_cast<long long>(e.val_images), static_cast<long long>(e.classes),
+                       formatCount(static_cast<double>(e.params)).c_str(), e.epochs, e.steps_per_epoch,
+                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str() : "");
+        } else if constexpr (std::is_same_v<T, TrainEpochFinished>) {
+          endBar();
+          std::fprintf(out_, "epoch %3d/%d  lr %.4f  train loss %.3f acc %.3f  val loss %.3f acc %.3f  best %.3f (epoch %d)  %.1fs\n",
+                       e.epoch + 1, epochs_, e.lr, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+                       e.best_val_accuracy, e.best_epoch + 1, e.seconds);
+          std::fflush(out_);
+        } else if constexpr (std::is_same_v<T, TrainFinished>) {
+          endBar();
+          std::fprintf(out_, "%s after %s; kept epoch %d (validation accuracy %.3f)\n",
+                       e.cancelled ? "training cancelled" : "training finished", formatDuration(e.seconds).c_str(),
+                       e.best_epoch + 1, e.best_val_accuracy);
         }
       },
       event);

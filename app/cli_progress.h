@@ -1,4 +1,4 @@
-// The terminal's view of a search: a progress bar with ETA while an epoch runs
+// The terminal's view of a search or a retraining: a progress bar with ETA while an epoch runs
 // (redrawn in place on a terminal, a line per epoch otherwise) and a summary line
 // per epoch. Not thread-safe: events arrive on the search thread.
 #pragma once
@@ -22,6 +22,7 @@ class ProgressPrinter : public SearchObserver {
   std::FILE* out_;
   bool interactive_;
   bool bar_open_ = false;
+  bool training_ = false;  // retraining events (no temperature to show)
   int epochs_ = 0;
   int start_epoch_ = 0;
   int steps_per_epoch_ = 1;

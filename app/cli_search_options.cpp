@@ -137,7 +137,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   FlagAdder add(cmd, cli);
 
   add.group("Data and run");
-  add.option("--data", c.data.path, "data.path", "the data set (.npz, MedMNIST layout)")
+  add.option("--data", c.data.path, "data.path",
+             "the data set: .npz (MedMNIST layout), image folder (one sub-folder per class) "
+             "or .csv manifest (path,label[,split])")
       ->type_name("PATH");
   add.option("--out", c.out, "out",
              "folder for this run's files (settings, events, checkpoint, results)")
@@ -157,6 +159,29 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--seed", s.seed, "search.seed", "random seed");
   add.option("--checkpoint-every", s.checkpoint_every, "search.checkpoint_every",
              "epochs between checkpoints (0 = never)");
+
+  add.group("Images (folders, CSV manifests, DICOM)");
+  ImageLoadOptions& img = c.data.images;
+  add.option("--image-size", img.size, "data.images.size", "side of the square images after loading");
+  add.change("--pad", [&img] { img.pad = true; }, "data.images.pad",
+             "zero-pad images to a square instead of centre-cropping");
+  add.option("--train-fraction", img.train, "data.images.train",
+             "train share of a set that is not pre-split");
+  add.option("--val-fraction", img.val, "data.images.val", "val share of a set that is not pre-split");
+  add.option("--test-fraction", img.test, "data.images.test",
+             "test share of a set that is not pre-split (never seen by the search)");
+  add.option("--split-seed", img.seed, "data.images.seed", "seed of the stratified train/val/test split");
+  add.option("--max-pixels", img.max_pixels, "data.images.max_pixels",
+             "images with more pixels (width x height) are skipped unread");
+  add.option("--decode-threads", img.threads, "data.images.threads", "decoding threads (0 = all cores)");
+  add.change("--all-frames", [&img] { img.all_frames = true; }, "data.images.all_frames",
+             "every frame of a multi-frame DICOM file (default: its middle frame)");
+  add.change("--no-cache", [&c] { c.data.cache = false; }, "data.cache",
+             "decode the images again instead of reading the decoded-set cache");
+  add.option("--cache-dir", c.data.cache_dir, "data.cache_dir",
+             "decoded-set cache folder (default: $ZODARTS_CACHE_DIR, $XDG_CACHE_HOME/zodarts or "
+             "~/.cache/zodarts)")
+      ->type_name("DIR");
 
   add.group("Search");
   add.option("--epochs", s.epochs, "search.epochs", "search epochs");

@@ -1,8 +1,15 @@
 // zodarts: the headless command-line tool of ZO-DARTS++ Studio.
 #include "app/cli_bench.h"
+#include "app/cli_evaluate.h"
 #include "app/cli_inspect_data.h"
 #include "app/cli_progress.h"
 #include "app/cli_search_options.h"
+#include "app/cli_train.h"
+#if ZODARTS_WITH_EXPORT
+#include "app/cli_bench_onnx.h"
+#include "app/cli_export.h"
+#include "app/cli_predict.h"
+#endif
 #include "core/common/error.h"
 #include "core/run/run_search.h"
 
@@ -53,6 +60,13 @@ int main(int argc, char** argv) {
   zd::addSearchFlags(*search, search_cli);
   auto* bench = zd::addBenchCommand(app);
   auto* inspect = zd::addInspectDataCommand(app);
+  auto* train = zd::addTrainCommand(app);
+  auto* evaluate = zd::addEvaluateCommand(app);
+#if ZODARTS_WITH_EXPORT
+  auto* export_cmd = zd::addExportCommand(app);
+  auto* predict = zd::addPredictCommand(app);
+  auto* bench_onnx = zd::addBenchOnnxCommand(app);
+#endif
 
   try {
     app.parse(argc, argv);
@@ -63,6 +77,13 @@ int main(int argc, char** argv) {
     if (search->parsed()) return runSearchCommand(search_cli, *search);
     if (bench->parsed()) return zd::runBenchCommand();
     if (inspect->parsed()) return zd::runInspectDataCommand();
+    if (train->parsed()) return zd::runTrainCommand();
+    if (evaluate->parsed()) return zd::runEvaluateCommand();
+#if ZODARTS_WITH_EXPORT
+    if (export_cmd->parsed()) return zd::runExportCommand();
+    if (predict->parsed()) return zd::runPredictCommand();
+    if (bench_onnx->parsed()) return zd::runBenchOnnxCommand();
+#endif
   } catch (const zd::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -2,7 +2,9 @@
 
 #include "core/common/device.h"
 #include "core/data/batch_augment.h"
+#include "core/nas/discrete_network.h"
 #include "core/search/search_engine.h"
+#include "core/train/batch_mixing.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -89,6 +91,7 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   network.channels = o.channels;
   network.cells = o.cells;
   network.skip_zero_ops = o.skip_zero_ops;
+  network.channels_last = useChannelsLast(o.memory_format, device);
   // An active band the expected size lies outside of, so the penalty's gradient runs.
   BudgetBand band{0, 1000};
   SearchEngine engine(options, network, band, device);
@@ -145,6 +148,73 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   return j;
 }
 
+// The derived architecture of ALGORITHM.md §5's check values (807,266 parameters at
+// C = 16 with 1 channel and 2 classes): a realistic mix of convolutions and depths.
+Genotype checkGenotype() {
+  Genotype g;
+  g.stages = {StageGenotype::fromString(
+                  "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|", 1),
+              StageGenotype::fromString(
+                  "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|", 2),
+              StageGenotype::fromString(
+                  "|nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|", 3)};
+  return g;
+}
+
+// Retraining steps exactly as the Trainer takes them (§7 defaults: augmentation,
+// mixup/CutMix, label smoothing 0.1, SGD with momentum and weight decay, clip 5).
+nlohmann::json timeTraining(const BenchOptions& o, const torch::Device& device) {
+  TrainOptions t;
+  t.channels = o.channels;
+  t.batch = o.train_batch;
+  t.augment.resize = o.resize;
+  torch::manual_seed(o.seed);
+  DiscreteNetwork net(checkGenotype(), DiscreteNetworkOptions{o.in_channels, o.classes, o.channels});
+  net->to(device);
+  net->train();
+  torch::optim::SGD sgd(net->parameters(),
+                        torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weight_decay));
+  std::mt19937_64 rng(o.seed);
+  const int64_t pool = std::max<int64_t>(2 * t.batch, 64);
+  ImageSet images{torch::randint(0, 256, {pool, o.in_channels, o.image_size, o.image_size}, torch::kUInt8),
+                  torch::randint(0, o.classes, {pool}, torch::kLong)};
+  if (o.resize > 0) images = resizeImages(images, o.resize);
+  auto step = [&]() {
+    const auto idx = torch::randint(0, pool, {t.batch}, torch::kLong);
+    const auto x = augmentBatch(images.images.index_select(0, idx), t.augment, rng).to(device);
+    const auto batch = mixBatch(x, images.labels.index_select(0, idx).to(device), t, rng);
+    sgd.zero_grad();
+    const auto loss = mixedLoss(net->forward(batch.images), batch, t.label_smoothing);
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(net->parameters(), t.grad_clip);
+    sgd.step();
+    return loss.item<double>();  // a host read, as the Trainer's logging does
+  };
+  const int warmup = o.warmup_steps >= 0 ? o.warmup_steps : 3;
+  for (int i = 0; i < warmup; ++i) step();
+  synchronize(device);
+  std::vector<double> step_seconds;
+  for (int i = 0; i < std::max(o.steps, 1); ++i) {
+    const auto t0 = Clock::now();
+    step();
+    synchronize(device);
+    step_seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  double total = 0;
+  for (double s : step_seconds) total += s;
+  std::sort(step_seconds.begin(), step_seconds.end());
+  const auto steps = static_cast<double>(step_seconds.size());
+  nlohmann::json j;
+  j["steps"] = step_seconds.size();
+  j["batch"] = t.batch;
+  j["params"] = countParameters(*net);
+  j["genotype"] = "ALGORITHM.md section 5 check genotype (depths 1, 2, 3)";
+  j["images_per_s"] = steps * t.batch / total;
+  j["ms_per_step"] = 1000.0 * total / steps;
+  j["median_ms_per_step"] = 1000.0 * step_seconds[step_seconds.size() / 2];
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json runSearchBench(const BenchOptions& o) {
@@ -156,6 +226,7 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
   if (wanted("phase1")) out["phase1"] = timeSetting(o, Setting::Phase1, device);
   if (wanted("phase2")) out["phase2"] = timeSetting(o, Setting::Phase2, device);
   if (wanted("sparse")) out["sparse"] = timeSetting(o, Setting::Sparse, device);
+  if (wanted("train")) out["train"] = timeTraining(o, device);
   if (out.contains("sparse") && out.contains("phase2"))
     out["sparse_vs_phase2_time"] =
         out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
@@ -165,6 +236,7 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
   out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
                      {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},
                      {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
+                     {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"}, {"train_batch", o.train_batch},
                      {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
   return out;
 }

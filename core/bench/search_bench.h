@@ -21,16 +21,21 @@ struct BenchOptions {
   int resize = 32;
   int in_channels = 1;
   bool skip_zero_ops = true;
+  std::string memory_format = "auto";  // activation layout (SearchOptions::memory_format)
   std::string device = "auto";
   int threads = 0;        // 0 = all cores
   uint64_t seed = 0;
-  std::string only;       // "phase1", "phase2" or "sparse": time just that setting
+  std::string only;       // "phase1", "phase2", "sparse" or "train": time just that setting
+  int train_batch = 128;  // batch of the retraining benchmark (§7's)
 };
 
 // Runs the benchmark and returns {"phase1": {...}, "phase2": {...}, "sparse": {...},
 // "roofline_gmac_per_s": …, "peak_rss_mib": …, "settings": {...}}; each phase has
 // images_per_s, ms_per_step, gmac_per_s and gmac_per_step (conv multiply-accumulates
-// of forward + backward, counted from what was actually computed).
+// of forward + backward, counted from what was actually computed). "train" times
+// retraining steps (augmentation, mixup/CutMix, label-smoothed loss, SGD) of the
+// discrete network of ALGORITHM.md §5's check genotype at C = channels: images_per_s,
+// ms_per_step, params, batch.
 nlohmann::json runSearchBench(const BenchOptions& options);
 
 }  // namespace zd

@@ -41,4 +41,11 @@ std::string describeDevice(const torch::Device& device) {
   return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
 }
 
+bool useChannelsLast(const std::string& memory_format, const torch::Device& device) {
+  if (memory_format == "auto") return device.is_cpu();
+  if (memory_format == "channels_last") return true;
+  if (memory_format == "contiguous") return false;
+  throw ConfigError("memory format '" + memory_format + "': expected auto, channels_last or contiguous");
+}
+
 }  // namespace zd

@@ -17,6 +17,10 @@ torch::Device resolveDevice(const std::string& spec);
 // Returns the count in force afterwards.
 int configureThreads(int threads);
 
+// Whether activations should be channels-last for `memory_format` ("auto" |
+// "channels_last" | "contiguous") on `device`: auto picks channels-last on the CPU,
+// where it makes pooling and BatchNorm faster. Throws ConfigError for other values.
+bool useChannelsLast(const std::string& memory_format, const torch::Device& device);
 // Short human-readable description, e.g. "CPU (2 threads)" or "CUDA:0".
 std::string describeDevice(const torch::Device& device);
 

@@ -33,10 +33,13 @@ ImageSet resizeImages(const ImageSet& set, int size) {
   const int64_t floats_per_image =
       c * std::max<int64_t>(set.height() * set.width(), int64_t{size} * size);
   const int64_t chunk = std::max<int64_t>(1, kResizeChunkBytes / (floats_per_image * 4));
-  const auto options = F::InterpolateFuncOptions()
-                           .size(std::vector<int64_t>{size, size})
-                           .mode(torch::kBilinear)
-                           .align_corners(false);
+  // Shrinking averages each output pixel's source area (torch's "area" mode, adaptive
+  // average pooling): bilinear would sample only 4 source pixels and alias (224 → 32).
+  // Enlarging stays bilinear, as the search's reference resizes 28 → 32.
+  const bool shrink = set.height() >= size && set.width() >= size;
+  auto options = F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size});
+  if (shrink) options.mode(torch::kArea);
+  else options.mode(torch::kBilinear).align_corners(false);
   for (int64_t start = 0; start < n; start += chunk) {
     const int64_t k = std::min(chunk, n - start);
     auto resized = F::interpolate(set.images.narrow(0, start, k).to(torch::kFloat32), options);

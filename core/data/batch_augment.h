@@ -13,9 +13,10 @@
 
 namespace zd {
 
-// Every image resized to size×size (bilinear, align_corners = false, rounded back to
-// uint8), a bounded chunk at a time; `set` itself when already that size. Labels are
-// shared. Throws ConfigError for size < 1.
+// Every image resized to size×size, rounded back to uint8, a bounded chunk at a time:
+// shrinking by area averaging (torch interpolate mode "area"), enlarging bilinearly
+// (align_corners = false); `set` itself when already that size. Labels are shared.
+// Throws ConfigError for size < 1.
 ImageSet resizeImages(const ImageSet& set, int size);
 
 // Augments a uint8 batch [B, C, H, W] into float32 [B, C, H, W] in [0, 1] on the

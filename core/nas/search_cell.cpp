@@ -7,11 +7,10 @@
 namespace zd {
 namespace {
 
-torch::Tensor sumOf(const std::vector<torch::Tensor>& terms) {
-  if (terms.empty()) return {};
-  auto total = terms.front();
-  for (size_t i = 1; i < terms.size(); ++i) total = total + terms[i];
-  return total;
+// sum += coefficient · value, as one fused kernel (addcmul) once the sum exists:
+// one pass over the activations instead of a multiply and an add.
+void accumulate(torch::Tensor& sum, const torch::Tensor& coefficient, const torch::Tensor& value) {
+  sum = sum.defined() ? torch::addcmul(sum, coefficient, value) : coefficient * value;
 }
 
 }  // namespace
@@ -52,21 +51,20 @@ std::vector<torch::Tensor> SearchCellImpl::addKernelVariants() {
 }
 
 torch::Tensor SearchCellImpl::forward(const torch::Tensor& x, const CellWeights& weights) {
-  std::array<torch::Tensor, kNodes> node;
-  std::array<std::vector<torch::Tensor>, kNodes> terms;
-  node[0] = x;
+  // sums[i] accumulates node i's incoming edge terms; node 0 is the input.
+  std::array<torch::Tensor, kNodes> sums;
+  sums[0] = x;
   for (int j = 0; j < kNodes - 1; ++j) {
-    if (j > 0) node[j] = sumOf(terms[j]);
     // A node all of whose inputs were skipped is exactly zero, and so is every
     // op applied to it (BatchNorm of a constant is 0): nothing to compute.
-    if (node[j].defined()) addOutgoingTerms(j, node[j], weights, terms);
+    if (sums[j].defined()) addOutgoingTerms(j, sums[j], weights, sums);
   }
-  auto out = sumOf(terms[kNodes - 1]);
+  const auto& out = sums[kNodes - 1];
   return out.defined() ? out : torch::zeros_like(x);
 }
 
 void SearchCellImpl::addOutgoingTerms(int node, const torch::Tensor& input, const CellWeights& w,
-                                      std::array<std::vector<torch::Tensor>, kNodes>& terms) const {
+                                      std::array<torch::Tensor, kNodes>& sums) const {
   const bool phase2 = w.kernels.defined();
   torch::Tensor pooled, relu_input;
   std::vector<ConvTerm> conv1x1_terms;
@@ -76,10 +74,10 @@ void SearchCellImpl::addOutgoingTerms(int node, const torch::Tensor& input, cons
     const int to = kEdgeTo[e];
     const auto& on = w.op_on[e];
     const auto p = w.ops[e];
-    if (on[static_cast<int>(Op::Skip)]) terms[to].push_back(p[static_cast<int>(Op::Skip)] * input);
+    if (on[static_cast<int>(Op::Skip)]) accumulate(sums[to], p[static_cast<int>(Op::Skip)], input);
     if (on[static_cast<int>(Op::AvgPool)]) {
       if (!pooled.defined()) pooled = avgPool3x3(input);
-      terms[to].push_back(p[static_cast<int>(Op::AvgPool)] * pooled);
+      accumulate(sums[to], p[static_cast<int>(Op::AvgPool)], pooled);
     }
     if (on[static_cast<int>(Op::Conv1x1)])
       conv1x1_terms.push_back({&conv1x1_[e], p[static_cast<int>(Op::Conv1x1)], to});
@@ -96,14 +94,14 @@ void SearchCellImpl::addOutgoingTerms(int node, const torch::Tensor& input, cons
   if (conv1x1_terms.empty() && kernel_terms[0].empty() && kernel_terms[1].empty() && kernel_terms[2].empty())
     return;
   relu_input = torch::relu(input);  // shared by every conv term leaving this node
-  addConvGroup(conv1x1_terms, 1, relu_input, terms, w.macs);
+  addConvGroup(conv1x1_terms, 1, relu_input, sums, w.macs);
   for (int ki = 0; ki < kKernels; ++ki)
-    addConvGroup(kernel_terms[ki], kKernelSizes[ki], relu_input, terms, w.macs);
+    addConvGroup(kernel_terms[ki], kKernelSizes[ki], relu_input, sums, w.macs);
 }
 
 void SearchCellImpl::addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel,
                                   const torch::Tensor& relu_input,
-                                  std::array<std::vector<torch::Tensor>, kNodes>& terms, int64_t* macs) {
+                                  std::array<torch::Tensor, kNodes>& sums, int64_t* macs) {
   if (group.empty()) return;
   torch::Tensor weight, bias;
   if (group.size() == 1) {
@@ -125,7 +123,7 @@ void SearchCellImpl::addConvGroup(const std::vector<ConvTerm>& group, int64_t ke
   if (macs) *macs += y.numel() * weight.size(1) * kernel * kernel;
   const auto parts = y.chunk(static_cast<int64_t>(group.size()), /*dim=*/1);
   for (size_t i = 0; i < group.size(); ++i)
-    terms[group[i].target].push_back(group[i].coefficient * parts[i]);
+    accumulate(sums[group[i].target], group[i].coefficient, parts[i]);
 }
 
 }  // namespace zd

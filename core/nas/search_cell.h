@@ -50,10 +50,10 @@ class SearchCellImpl : public torch::nn::Module {
     int target;
   };
   void addOutgoingTerms(int node, const torch::Tensor& input, const CellWeights& weights,
-                        std::array<std::vector<torch::Tensor>, kNodes>& terms) const;
+                        std::array<torch::Tensor, kNodes>& sums) const;
   static void addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel,
                            const torch::Tensor& relu_input,
-                           std::array<std::vector<torch::Tensor>, kNodes>& terms, int64_t* macs);
+                           std::array<torch::Tensor, kNodes>& sums, int64_t* macs);
 
   int64_t channels_;
   bool has_variants_ = false;

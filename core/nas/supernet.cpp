@@ -62,7 +62,7 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const ArchWeights& a
   last_macs_ = x.numel() * options_.channels * 9;  // stem
   int64_t fixed_macs = last_macs_;
   last_dense_macs_ = 0;
-  auto h = stem_->forward(x);
+  auto h = stem_->forward(options_.channels_last ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x);
   for (int s = 0; s < kStages; ++s) {
     {
       // Every edge: a 1×1 conv and the variable conv at every kernel size in force.
@@ -86,8 +86,8 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const ArchWeights& a
       for (int64_t d = 1; d <= deepest; ++d) {
         h = cells_[s][d - 1]->forward(h, w);
         if (options_.skip_zero_ops && g[s][d - 1] <= 0) continue;
-        auto term = arch.gamma[s][d - 1] * h;
-        mixed = mixed.defined() ? mixed + term : term;
+        const auto g_d = arch.gamma[s][d - 1];
+        mixed = mixed.defined() ? torch::addcmul(mixed, g_d, h) : g_d * h;
       }
       h = mixed;
     }

@@ -23,6 +23,17 @@ template <class Config, class Visit>
 void forEachSetting(Config& c, Visit&& visit) {
   visit("data.path", c.data.path);
   visit("data.arch_fraction", c.data.arch_fraction);
+  visit("data.images.size", c.data.images.size);
+  visit("data.images.pad", c.data.images.pad);
+  visit("data.images.train", c.data.images.train);
+  visit("data.images.val", c.data.images.val);
+  visit("data.images.test", c.data.images.test);
+  visit("data.images.seed", c.data.images.seed);
+  visit("data.images.max_pixels", c.data.images.max_pixels);
+  visit("data.images.threads", c.data.images.threads);
+  visit("data.images.all_frames", c.data.images.all_frames);
+  visit("data.cache", c.data.cache);
+  visit("data.cache_dir", c.data.cache_dir);
 
   auto& s = c.search;
   visit("search.network.channels", s.network.channels);
@@ -73,7 +84,10 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.batch", s.batch);
   visit("search.seed", s.seed);
   visit("search.skip_zero_ops", s.skip_zero_ops);
+  visit("search.memory_format", s.memory_format);
   visit("search.checkpoint_every", s.checkpoint_every);
+
+  visit("train", c.train);  // one group with its own reader and checks (train_options.h)
 
   visit("device", c.device);
   visit("threads", c.threads);
@@ -99,6 +113,7 @@ std::string shown(const json& v) {
 }
 
 json toJsonValue(Distribution d) { return d == Distribution::Softmax ? "softmax" : "sparsemax"; }
+json toJsonValue(const TrainOptions& t) { return toJson(t); }
 template <class T>
 json toJsonValue(const T& v) { return v; }
 
@@ -153,6 +168,16 @@ void read(const std::string& key, const json& v, int& out) {
 
 void read(const std::string& key, const json& v, uint64_t& out) {
   readInteger(key, v, out, "a non-negative integer");
+}
+
+void read(const std::string& key, const json& v, int64_t& out) {
+  readInteger(key, v, out, "an integer");
+}
+
+// The train section reads itself (partial objects keep `out`'s values) and names
+// its keys "train.<key>" in messages.
+void read(const std::string& key, const json& v, TrainOptions& out) {
+  out = trainOptionsFromJson(v, out, key);
 }
 
 void read(const std::string& key, const json& v, Distribution& out) {
@@ -278,6 +303,16 @@ void requirePercentiles(const std::string& name, double lo, double hi) {
   require(lo < hi, key + "_lo", "below " + key + "_hi (" + num(hi) + ")", num(lo));
 }
 
+void validateData(const DataOptions& d) {
+  const ImageLoadOptions& i = d.images;
+  requireAtLeast("data.images.size", i.size, 1);
+  requireAtLeast("data.images.max_pixels", i.max_pixels, 1);
+  requireAtLeast("data.images.threads", i.threads, 0);
+  requirePositive("data.images.train", i.train);
+  requireNonNegative("data.images.val", i.val);
+  requireNonNegative("data.images.test", i.test);
+}
+
 void validateSearch(const SearchOptions& s) {
   requireAtLeast("search.epochs", s.epochs, 1);
   require(s.switch_epoch >= 0 && s.switch_epoch <= s.epochs, "search.switch_epoch",
@@ -314,6 +349,9 @@ void validateSearch(const SearchOptions& s) {
   require(a.estimator == "zo" || a.estimator == "darts1", "search.arch.estimator",
           "zo (zeroth order, ZO-DARTS++) or darts1 (DARTS first order)",
           shown(a.estimator));
+
+  require(s.memory_format == "auto" || s.memory_format == "channels_last" || s.memory_format == "contiguous",
+          "search.memory_format", "auto, channels_last or contiguous", shown(s.memory_format));
 
   const auto& b = s.budget;
   static const std::set<std::string> kPresets = {"none", "small", "medium", "large", "custom"};
@@ -363,7 +401,9 @@ void validate(const RunConfig& config) {
     throw ConfigError("data.path is empty: give the data set with --data PATH");
   require(config.data.arch_fraction > 0 && config.data.arch_fraction < 1, "data.arch_fraction",
           "between 0 and 1 (exclusive)", num(config.data.arch_fraction));
+  validateData(config.data);
   validateSearch(config.search);
+  validate(config.train, "train");
   require(isDeviceSpec(config.device), "device", "auto, cpu, cuda or cuda:N (N = GPU number)",
           shown(config.device));
   requireAtLeast("threads", config.threads, 0);

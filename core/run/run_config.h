@@ -2,7 +2,9 @@
 // resolved (defaults filled in). Saved as config.json in the run directory.
 #pragma once
 
+#include "core/data/image_load_options.h"
 #include "core/search/search_options.h"
+#include "core/train/train_options.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -12,13 +14,17 @@ namespace zd {
 
 // Where the images come from and how they are prepared.
 struct DataOptions {
-  std::string path;            // .npz file (MedMNIST layout); folders/DICOM later
+  std::string path;            // .npz file (MedMNIST layout), image folder or .csv manifest
   double arch_fraction = 0.5;  // share of train+val that trains the architecture (§4)
+  ImageLoadOptions images;     // decoding and splitting of image folders / manifests / DICOM
+  bool cache = true;           // keep decoded image sets on disk (dataset_cache.h)
+  std::string cache_dir;       // "" = $ZODARTS_CACHE_DIR, $XDG_CACHE_HOME/zodarts or ~/.cache/zodarts
 };
 
 struct RunConfig {
   DataOptions data;
   SearchOptions search;
+  TrainOptions train;           // retraining the derived network (§7)
   std::string device = "auto";  // auto | cpu | cuda | cuda:N
   int threads = 0;              // LibTorch intra-op threads, 0 = all cores
   std::string out;              // run directory

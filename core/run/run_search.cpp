@@ -46,6 +46,11 @@ nlohmann::json genotypeFile(const SearchResult& result, const Dataset& data, con
 
 }  // namespace
 
+Dataset loadRunDataset(const RunConfig& config, LoadReport* report) {
+  return loadDataset(config.data.path, config.data.images, report,
+                     cacheDirFor(config.data.cache, config.data.cache_dir));
+}
+
 SearchData prepareSearchData(const Dataset& dataset, const RunConfig& config) {
   SearchData data;
   data.classes = dataset.numClasses();
@@ -70,7 +75,12 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
   const auto device = resolveDevice(config.device);
   say("device: " + describeDevice(device) + (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
 
-  const Dataset dataset = loadDataset(config.data.path);
+  LoadReport report;
+  const Dataset dataset = loadRunDataset(config, &report);
+  if (!report.skipped.empty())
+    say("data: " + std::to_string(report.skipped.size()) + " file(s) skipped (zodarts inspect-data " +
+        config.data.path + " lists them with their reasons)");
+  if (report.from_cache) say("data: decoded images read from the cache");
   const SearchData data = prepareSearchData(dataset, config);
   say("data: " + config.data.path + " — " + std::to_string(dataset.numClasses()) + " classes, " +
       std::to_string(data.weight_half.channels()) + " channel(s), " + std::to_string(data.weight_half.size()) +

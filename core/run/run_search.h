@@ -3,6 +3,7 @@
 // checkpoint.pt, genotype.json) and run the search loop, or resume it.
 #pragma once
 
+#include "core/data/load_report.h"
 #include "core/run/run_config.h"
 #include "core/search/search_events.h"
 #include "core/search/search_loop.h"
@@ -25,6 +26,12 @@ struct SearchRunOutcome {
 // Throws zd::Error with a message naming the file or setting at fault.
 SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, StopToken& stop, bool resume,
                            const std::function<void(const std::string&)>& status = {});
+
+// The run's data set as config.data describes it (the one loader of search, train
+// and evaluate, so all three see the same splits: config.data.images, through the
+// decoded-set cache unless config.data.cache is false); fills `report` when given.
+// Throws DataError naming the path.
+Dataset loadRunDataset(const RunConfig& config, LoadReport* report = nullptr);
 
 // The two search halves of a data set (train + val merged, split stratified by
 // data.arch_fraction with the search seed) resized for the network (§4).

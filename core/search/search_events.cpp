@@ -17,7 +17,7 @@ using nlohmann::json;
 constexpr const char* kEventNames[] = {
     "run_started",   "epoch_started",  "step_progress",      "architecture_updated",
     "phase_changed", "epoch_finished", "checkpoint_written", "run_finished",
-    "run_failed"};
+    "run_failed",    "train_started",  "train_epoch_finished", "train_finished"};
 static_assert(std::size(kEventNames) == std::variant_size_v<SearchEvent>,
               "one name per SearchEvent alternative");
 
@@ -88,6 +88,36 @@ template <class F> void fields(RunFinished& e, F& f) {
 }
 template <class F> void fields(RunFailed& e, F& f) {
   f("message", e.message);
+}
+template <class F> void fields(TrainStarted& e, F& f) {
+  f("device", e.device);
+  f("genotype", e.genotype);
+  f("params", e.params);
+  f("train_images", e.train_images);
+  f("val_images", e.val_images);
+  f("classes", e.classes);
+  f("channels", e.channels);
+  f("epochs", e.epochs);
+  f("steps_per_epoch", e.steps_per_epoch);
+  f("start_epoch", e.start_epoch);
+}
+template <class F> void fields(TrainEpochFinished& e, F& f) {
+  f("epoch", e.epoch);
+  f("lr", e.lr);
+  f("train_loss", e.train_loss);
+  f("train_accuracy", e.train_accuracy);
+  f("val_loss", e.val_loss);
+  f("val_accuracy", e.val_accuracy);
+  f("best_epoch", e.best_epoch);
+  f("best_val_accuracy", e.best_val_accuracy);
+  f("seconds", e.seconds);
+}
+template <class F> void fields(TrainFinished& e, F& f) {
+  f("best_epoch", e.best_epoch);
+  f("best_val_accuracy", e.best_val_accuracy);
+  f("epochs_done", e.epochs_done);
+  f("seconds", e.seconds);
+  f("cancelled", e.cancelled);
 }
 
 // --- writing -----------------------------------------------------------------------

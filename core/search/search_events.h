@@ -100,9 +100,45 @@ struct RunFailed {
   std::string message;
 };
 
+// Retraining the derived network (`zodarts train`) reports through the same stream,
+// so the run's events.jsonl and the GUI show both; during training StepProgress,
+// CheckpointWritten and RunFailed mean the training's steps, checkpoint and failure.
+struct TrainStarted {
+  std::string device;
+  std::string genotype;       // Genotype::toString() of the network being trained
+  int64_t params = 0;         // its parameter count
+  int64_t train_images = 0;
+  int64_t val_images = 0;
+  int64_t classes = 0;
+  int64_t channels = 0;       // image channels
+  int epochs = 0;
+  int steps_per_epoch = 0;
+  int start_epoch = 0;        // > 0 when resumed
+};
+
+struct TrainEpochFinished {
+  int epoch = 0;
+  double lr = 0;
+  double train_loss = 0;      // smoothed, mixed loss of the augmented batches
+  double train_accuracy = 0;  // λ-weighted against both labels of a mixed batch
+  double val_loss = 0;        // plain cross-entropy on the validation split
+  double val_accuracy = 0;
+  int best_epoch = 0;         // best validation accuracy so far (this epoch included)
+  double best_val_accuracy = 0;
+  double seconds = 0;         // wall time of the epoch
+};
+
+struct TrainFinished {
+  int best_epoch = -1;        // whose weights were kept
+  double best_val_accuracy = 0;
+  int epochs_done = 0;
+  double seconds = 0;
+  bool cancelled = false;
+};
+
 using SearchEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated,
                                  PhaseChanged, EpochFinished, CheckpointWritten, RunFinished,
-                                 RunFailed>;
+                                 RunFailed, TrainStarted, TrainEpochFinished, TrainFinished>;
 
 // Type name used in events.jsonl ("epoch_finished", ...).
 std::string eventName(const SearchEvent& event);

@@ -47,7 +47,7 @@ class Loop {
        SearchObserver& observer, StopToken& stop, std::filesystem::path checkpoint)
       : options_(options), data_(data), device_(device), observer_(observer), stop_(stop),
         checkpoint_(std::move(checkpoint)),
-        engine_(options, networkOptions(options, data), band, device),
+        engine_(options, networkOptions(options, data, device), band, device),
         rng_(options.seed) {
     const int64_t n = data.weight_half.size();
     steps_per_epoch_ = static_cast<int>(std::max<int64_t>(1, (n + options.batch - 1) / options.batch));
@@ -81,13 +81,14 @@ class Loop {
   }
 
  private:
-  static SupernetOptions networkOptions(const SearchOptions& o, const SearchData& d) {
+  static SupernetOptions networkOptions(const SearchOptions& o, const SearchData& d, const torch::Device& device) {
     SupernetOptions n;
     n.in_channels = d.weight_half.channels();
     n.classes = d.classes;
     n.channels = o.network.channels;
     n.cells = o.network.cells;
     n.skip_zero_ops = o.skip_zero_ops;
+    n.channels_last = useChannelsLast(o.memory_format, device);
     return n;
   }
 

@@ -82,6 +82,9 @@ struct SearchOptions {
   int batch = 256;
   uint64_t seed = 0;
   bool skip_zero_ops = true; // skip ops whose weight is exactly 0 (exact, §2)
+  // Activation layout: "auto" (channels-last on the CPU, contiguous on CUDA),
+  // "channels_last" or "contiguous". Same numbers either way; only speed differs.
+  std::string memory_format = "auto";
   int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
 };
 

@@ -9,6 +9,9 @@
 
 #include <random>
 #include <set>
+#include <vector>
+
+Q_DECLARE_METATYPE(std::vector<int64_t>)
 
 namespace {
 
@@ -79,6 +82,31 @@ class TestBatchAugment : public QObject {
     const auto out = zd::resizeImages({img, torch::zeros({1}, torch::kInt64)}, 4).images;
     const auto row = torch::tensor({0, 25, 75, 100}, torch::kUInt8);
     for (int i = 0; i < 4; ++i) QVERIFY(out[0][0][i].equal(row));
+  }
+
+  // Shrinking averages areas (torch "area" = adaptive average pooling windows
+  // [floor(i·in/out), ceil((i+1)·in/out))); every row of the image is `row`, so each
+  // output row is the window means of `row`. Bilinear would give 0 for "8→2".
+  void resizeShrinksByArea_data() {
+    QTest::addColumn<std::vector<int64_t>>("row");
+    QTest::addColumn<std::vector<int64_t>>("expected");
+    QTest::newRow("8→2: one bright pixel per 4") << std::vector<int64_t>{0, 0, 0, 240, 0, 0, 0, 240}
+                                               << std::vector<int64_t>{60, 60};
+    QTest::newRow("7→3: overlapping windows") << std::vector<int64_t>{0, 30, 60, 90, 120, 150, 180}
+                                            << std::vector<int64_t>{30, 90, 150};
+    QTest::newRow("4→3: windows of 2") << std::vector<int64_t>{0, 100, 200, 50}
+                                     << std::vector<int64_t>{50, 150, 125};
+  }
+  void resizeShrinksByArea() {
+    QFETCH(std::vector<int64_t>, row);
+    QFETCH(std::vector<int64_t>, expected);
+    const auto in = static_cast<int64_t>(row.size()), out_side = static_cast<int64_t>(expected.size());
+    const auto img = torch::tensor(row, torch::kInt64).to(torch::kUInt8).reshape({1, 1, 1, in}).expand({1, 1, in, in});
+    const auto out = zd::resizeImages({img.contiguous(), torch::zeros({1}, torch::kInt64)},
+                                      static_cast<int>(out_side)).images;
+    const auto want = torch::tensor(expected, torch::kInt64).to(torch::kUInt8);
+    for (int64_t i = 0; i < out_side; ++i)
+      QVERIFY2(out[0][0][i].equal(want), qPrintable(QString::number(out[0][0][i][0].item<int>())));
   }
 
   void resizeSameSizeIsIdentity() {

@@ -280,6 +280,48 @@ class TestDicom : public QObject {
       QCOMPARE(labels[static_cast<int64_t>(i)].item<int64_t>(), cls == "A" ? int64_t{0} : int64_t{1});
     }
   }
+
+  // options.all_frames: every frame of multi.dcm is an image of its own ("multi.dcm#N").
+  void allFramesEndToEnd() {
+    zd::ImageLoadOptions o;
+    o.size = kSide;
+    o.train = 1;
+    o.val = 0;
+    o.test = 0;
+    o.all_frames = true;
+    zd::LoadReport report;
+    const zd::Dataset data = zd::loadImageFolder(dir_ / "folder", o, &report);
+    QCOMPARE(data.train.size(), int64_t{8});  // 6 files, multi.dcm gives 3
+    std::map<std::string, int> frame_value;   // "multi.dcm#N" → pixel (0, 0)
+    for (size_t i = 0; i < report.train_files.size(); ++i) {
+      const std::string name = fs::path(report.train_files[i]).filename().string();
+      if (name.rfind("multi.dcm", 0) == 0)
+        frame_value[name] = data.train.images[static_cast<int64_t>(i)][0][0][0].item<int>();
+    }
+    QCOMPARE(frame_value.size(), size_t{3});
+    QVERIFY(std::abs(frame_value.at("multi.dcm#0") - 26) <= 2);  // the frames' own values
+    QVERIFY(std::abs(frame_value.at("multi.dcm#1") - 128) <= 1);
+    QVERIFY(std::abs(frame_value.at("multi.dcm#2") - 230) <= 2);
+    QCOMPARE(report.formats.at("DICOM"), int64_t{6});  // files, not frames
+  }
+
+  // A DICOM series folder (files, no class folders) and a single DICOM file carry no
+  // class: both fail naming the path and saying what layout is needed.
+  void seriesWithoutClassesFails() {
+    const fs::path series = dir_ / "series";
+    fs::create_directories(series);
+    for (const char* name : {"IM0001", "IM0002"})
+      fs::copy_file(dir_ / "folder" / "A" / "mono2.dcm", series / name);
+    QString got;
+    try {
+      zd::loadImageFolder(series, zd::ImageLoadOptions(), nullptr);
+    } catch (const zd::DataError& e) {
+      got = QString::fromUtf8(e.what());
+    }
+    QVERIFY2(got.startsWith(QString::fromStdString(series.string())) && got.contains("2 DICOM file(s)") &&
+                 got.contains("one sub-folder per class"),
+             qPrintable(got));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDicom)

@@ -382,7 +382,14 @@ class TestNpz : public QObject {
       std::ofstream(dir_ / "scan.dcm") << "DICM";
       zd::loadDataset((dir_ / "scan.dcm").string());
     });
-    QVERIFY2(other.contains("scan.dcm: unsupported kind of file"), qPrintable(other));
+    QVERIFY2(other.contains("scan.dcm: a single DICOM file is not a data set") &&
+                 other.contains("one sub-folder per class"),
+             qPrintable(other));
+    const QString text = message([&] {
+      std::ofstream(dir_ / "notes.txt") << "hello";
+      zd::loadDataset((dir_ / "notes.txt").string());
+    });
+    QVERIFY2(text.contains("notes.txt: unsupported kind of file"), qPrintable(text));
     const std::string gone = (dir_ / "gone").string();
     QCOMPARE(message([&] { zd::loadDataset(gone); }),
              QString::fromStdString(gone + ": no such file or folder"));

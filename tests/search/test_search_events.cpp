@@ -98,6 +98,15 @@ class TestSearchEvents : public QObject {
     QTest::newRow("run_failed")
         << zd::SearchEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
         << "run_failed";
+    QTest::newRow("train_started")
+        << zd::SearchEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266, 2100, 300, 6, 1, 300,
+                                            17, 42})
+        << "train_started";
+    QTest::newRow("train_epoch_finished")
+        << zd::SearchEvent(zd::TrainEpochFinished{41, 0.0987654321, 0.75, 0.6171875, 0.5, 0.83, 40, 0.85, 3.25})
+        << "train_epoch_finished";
+    QTest::newRow("train_finished")
+        << zd::SearchEvent(zd::TrainFinished{40, 0.85, 300, 7200.5, false}) << "train_finished";
     QTest::newRow("empty matrices (phase 1)")
         << zd::SearchEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
   }

@@ -1,0 +1,155 @@
+#include "core/train/trained_model.h"
+
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/search/checkpoint.h"
+#include "core/train/module_state.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <set>
+
+namespace zd {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFormat = "zodarts-model";
+constexpr int kVersion = 1;
+
+[[noreturn]] void bad(const std::string& key, const std::string& what) {
+  throw ConfigError("model card: key '" + key + "' " + what);
+}
+
+const json& need(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) bad(key, "is missing");
+  return *it;
+}
+
+int64_t integerAtLeast(const json& j, const char* key, int64_t min) {
+  const json& v = need(j, key);
+  if (!v.is_number_integer()) bad(key, "must be an integer, got " + v.dump());
+  const auto x = v.get<int64_t>();
+  if (x < min) bad(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(x));
+  return x;
+}
+
+}  // namespace
+
+std::string ModelCard::preprocessingText() const {
+  const std::string colour = network.in_channels == 1 ? "as 1 grayscale channel (colour converted to gray)"
+                                                      : "as 3 RGB channels (gray replicated)";
+  return "decode the image " + colour + "; " +
+         (pad ? "zero-pad to a square" : "centre-crop to a square") + "; area-resize to " +
+         std::to_string(data_size) + "x" + std::to_string(data_size) + " (uint8); bilinear-resize to " +
+         std::to_string(input_size) + "x" + std::to_string(input_size) +
+         " (align_corners=false, rounded to uint8); divide by 255 (no mean/std normalisation); layout NxCxHxW float32";
+}
+
+json ModelCard::toJson() const {
+  json j;
+  j["format"] = kFormat;
+  j["version"] = kVersion;
+  j["genotype"] = genotype.toJson();
+  j["genotype_string"] = genotype.toString();  // for readers; "genotype" is authoritative
+  j["in_channels"] = network.in_channels;
+  j["classes"] = network.classes;
+  j["channels"] = network.channels;
+  j["data_size"] = data_size;
+  j["input_size"] = input_size;
+  j["pad"] = pad;
+  j["class_names"] = class_names;
+  j["best_epoch"] = best_epoch;
+  j["val_accuracy"] = val_accuracy;
+  j["preprocessing"] = preprocessingText();  // for readers; derived from the fields above
+  return j;
+}
+
+ModelCard ModelCard::fromJson(const json& j) {
+  if (!j.is_object()) throw ConfigError("model card: must be a JSON object ({...})");
+  static const std::set<std::string> kKnown = {
+      "format", "version", "genotype", "genotype_string", "in_channels", "classes", "channels", "data_size",
+      "input_size", "pad", "class_names", "best_epoch", "val_accuracy", "preprocessing"};
+  for (const auto& item : j.items())
+    if (!kKnown.count(item.key())) bad(item.key(), "is unknown");
+  if (j.contains("format") && j["format"] != kFormat) bad("format", "must be \"" + std::string(kFormat) + "\"");
+  if (j.contains("version") && j["version"] != kVersion)
+    bad("version", "is " + j["version"].dump() + "; this zodarts reads version " + std::to_string(kVersion));
+  ModelCard card;
+  try {
+    card.genotype = Genotype::fromJson(need(j, "genotype"));
+  } catch (const ConfigError& e) {
+    bad("genotype", std::string("is malformed: ") + e.what());
+  }
+  card.network.in_channels = integerAtLeast(j, "in_channels", 1);
+  if (card.network.in_channels != 1 && card.network.in_channels != 3)
+    bad("in_channels", "must be 1 or 3, got " + std::to_string(card.network.in_channels));
+  card.network.classes = integerAtLeast(j, "classes", 2);
+  card.network.channels = integerAtLeast(j, "channels", 1);
+  card.data_size = static_cast<int>(integerAtLeast(j, "data_size", 1));
+  card.input_size = static_cast<int>(integerAtLeast(j, "input_size", 8));
+  if (j.contains("pad")) {
+    if (!j["pad"].is_boolean()) bad("pad", "must be true or false, got " + j["pad"].dump());
+    card.pad = j["pad"].get<bool>();
+  }
+  const json& names = need(j, "class_names");
+  if (!names.is_array() || names.size() != static_cast<size_t>(card.network.classes))
+    bad("class_names", "must be an array of " + std::to_string(card.network.classes) + " names (one per class)");
+  for (const auto& n : names) {
+    if (!n.is_string()) bad("class_names", "must hold strings, got " + n.dump());
+    card.class_names.push_back(n.get<std::string>());
+  }
+  if (j.contains("best_epoch")) {
+    if (!j["best_epoch"].is_number_integer()) bad("best_epoch", "must be an integer, got " + j["best_epoch"].dump());
+    card.best_epoch = j["best_epoch"].get<int>();
+  }
+  if (j.contains("val_accuracy")) {
+    const json& v = j["val_accuracy"];
+    if (!v.is_number() && !v.is_null()) bad("val_accuracy", "must be a number or null, got " + v.dump());
+    // null: trained without a validation split (JSON has no NaN).
+    card.val_accuracy = v.is_null() ? std::nan("") : v.get<double>();
+  }
+  return card;
+}
+
+void saveTrainedModel(const std::filesystem::path& run_dir, const DiscreteNetwork& network, const ModelCard& card) {
+  torch::serialize::OutputArchive archive;
+  network->save(archive);
+  saveArchiveAtomically(archive, run_dir / "model.pt");
+  writeFileAtomically(run_dir / "model.json", card.toJson().dump(2) + "\n");
+}
+
+TrainedModel loadTrainedModel(const std::filesystem::path& run_dir) {
+  const auto card_path = run_dir / "model.json";
+  const auto weights_path = run_dir / "model.pt";
+  if (!std::filesystem::exists(card_path))
+    throw IoError(card_path.string() + ": no trained model here (run `zodarts train` first)");
+  json j;
+  try {
+    j = json::parse(readFile(card_path));
+  } catch (const json::parse_error& e) {
+    throw ConfigError(card_path.string() + ": not valid JSON (" + e.what() + ")");
+  }
+  TrainedModel model;
+  try {
+    model.card = ModelCard::fromJson(j);
+  } catch (const ConfigError& e) {
+    throw ConfigError(card_path.string() + ": " + e.what());
+  }
+  model.network = DiscreteNetwork(model.card.genotype, model.card.network);
+  torch::serialize::InputArchive archive;
+  if (!std::filesystem::exists(weights_path)) throw IoError(weights_path.string() + ": missing (model.json is there)");
+  try {
+    archive.load_from(weights_path.string());
+  } catch (const c10::Error& e) {
+    throw IoError(weights_path.string() + ": unreadable (" + std::string(e.what_without_backtrace()) + ")");
+  }
+  readModuleStrict(*model.network, archive, weights_path.string());
+  model.network->eval();
+  return model;
+}
+
+}  // namespace zd

@@ -1,0 +1,183 @@
+#include "ui/main/main_window.h"
+
+#include "ui/cell_view/cell_viewer.h"
+#include "ui/dashboard/run_dashboard.h"
+#include "ui/dashboard/run_model.h"
+#include "ui/main/results_panel.h"
+#include "ui/wizard/search_wizard.h"
+#include "ui/worker/search_worker.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace {
+
+const QString kTitle = QStringLiteral("ZO-DARTS++ Studio");
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), worker_(new SearchWorker(this)), model_(new RunModel(this)) {
+  setWindowTitle(kTitle);
+  tabs_ = new QTabWidget(this);
+  dashboard_ = new RunDashboard(model_, tabs_);
+  cells_ = new CellViewer(tabs_);
+  cells_->setModel(model_);
+  results_ = new ResultsPanel(tabs_);
+  tabs_->insertTab(DashboardTab, dashboard_, tr("Dashboard"));
+  tabs_->insertTab(CellsTab, cells_, tr("Cell viewer"));
+  tabs_->insertTab(ResultsTab, results_, tr("Results"));
+  setCentralWidget(tabs_);
+  buildMenus();
+  statusBar()->showMessage(tr("Start with File › New search, or open an earlier run."));
+
+  confirmStop_ = [this]() {
+    return QMessageBox::question(this, kTitle,
+                                 tr("A search is running. Cancel it and close? Its checkpoint is kept, so it "
+                                    "can be resumed later.")) == QMessageBox::Yes;
+  };
+
+  connect(worker_, &SearchWorker::event, this, &MainWindow::onEvent);
+  connect(worker_, &SearchWorker::status, this, [this](const QString& line) { statusBar()->showMessage(line); });
+  connect(worker_, &SearchWorker::failed, this,
+          [this](const QString& message) { showError(tr("The search stopped"), message); });
+  connect(worker_, &SearchWorker::finished, this, &MainWindow::onFinished);
+  connect(worker_, &SearchWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
+  connect(worker_, &SearchWorker::runningChanged, this, [this](bool running) {
+    newSearch_->setEnabled(!running);
+    openRun_->setEnabled(!running);
+    resume_->setEnabled(!running && !resumableRun_.isEmpty());
+  });
+  connect(dashboard_, &RunDashboard::pauseRequested, worker_, &SearchWorker::pause);
+  connect(dashboard_, &RunDashboard::resumeRequested, worker_, &SearchWorker::resume);
+  connect(dashboard_, &RunDashboard::cancelRequested, worker_, &SearchWorker::cancel);
+  dashboard_->setRunning(false);
+  resize(1280, 860);
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  newSearch_ = file->addAction(tr("&New search…"), this, [this]() { newSearch(); });
+  newSearch_->setShortcut(QKeySequence::New);
+  openRun_ = file->addAction(tr("&Open run directory…"), this, [this]() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run directory"), runDir_);
+    if (!dir.isEmpty()) openRun(dir);
+  });
+  openRun_->setShortcut(QKeySequence::Open);
+  resume_ = file->addAction(tr("&Resume run"), this, [this]() { resumeRun(resumableRun_); });
+  resume_->setEnabled(false);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+}
+
+SearchWizard* MainWindow::newSearch() {
+  auto* wizard = new SearchWizard(this);
+  wizard->setAttribute(Qt::WA_DeleteOnClose);
+  connect(wizard, &QDialog::accepted, this, [this, wizard]() { startSearch(wizard->config()); });
+  wizard->open();
+  return wizard;
+}
+
+bool MainWindow::startSearch(const zd::RunConfig& config) {
+  if (worker_->isRunning()) {
+    showError(tr("A search is running"), tr("Wait for the running search to finish, or cancel it first."));
+    return false;
+  }
+  model_->clear();
+  results_->clear();
+  runDir_ = QString::fromStdString(config.out);
+  setResumable(QString());
+  setWindowTitle(kTitle + QStringLiteral(" — ") + QFileInfo(runDir_).fileName());
+  tabs_->setCurrentIndex(DashboardTab);
+  return worker_->start(config, /*resume=*/false);
+}
+
+bool MainWindow::openRun(const QString& runDir) {
+  QString error;
+  if (!model_->replay(runDir, &error)) {
+    showError(tr("Cannot open the run"), error);
+    return false;
+  }
+  runDir_ = runDir;
+  setWindowTitle(kTitle + QStringLiteral(" — ") + QFileInfo(runDir).fileName());
+  results_->clear();
+  // A run with a checkpoint but no final genotype, or a cancelled one, can go on.
+  const bool hasCheckpoint = QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("checkpoint.pt")));
+  const auto& data = model_->data();
+  setResumable(hasCheckpoint && data.state != RunState::Finished ? runDir : QString());
+  if (data.state == RunState::Finished || data.state == RunState::Cancelled)
+    results_->showSearchResult(runDir, data.genotype, static_cast<qint64>(data.finalParams),
+                               data.state == RunState::Cancelled);
+  statusBar()->showMessage(tr("Opened %1").arg(runDir));
+  return true;
+}
+
+bool MainWindow::resumeRun(const QString& runDir) {
+  if (runDir.isEmpty() || worker_->isRunning()) return false;
+  QString error;
+  if (!model_->replay(runDir, &error)) {
+    showError(tr("Cannot resume the run"), error);
+    return false;
+  }
+  runDir_ = runDir;
+  setResumable(QString());
+  tabs_->setCurrentIndex(DashboardTab);
+  return worker_->resumeRun(runDir);
+}
+
+void MainWindow::onEvent(const zd::SearchEvent& event) {
+  if (std::holds_alternative<zd::RunStarted>(event)) {
+    // config.json exists from now on: the model can find sibling runs on the same data.
+    model_->setRunDirectory(runDir_);
+  }
+  model_->append(event);
+  if (const auto* done = std::get_if<zd::RunFinished>(&event))
+    results_->showSearchResult(runDir_, QString::fromStdString(done->genotype), done->params, done->cancelled);
+}
+
+void MainWindow::onFinished(const QString& runDir, bool cancelled) {
+  model_->flush();
+  if (!runDir.isEmpty()) runDir_ = runDir;
+  setResumable(cancelled ? runDir_ : QString());
+  statusBar()->showMessage(cancelled ? tr("Search cancelled; its checkpoint is in %1 (File › Resume run).").arg(runDir_)
+                                     : tr("Search ended; its files are in %1.").arg(runDir_));
+  if (closeWhenStopped_) close();
+}
+
+void MainWindow::setResumable(const QString& runDir) {
+  resumableRun_ = runDir;
+  resume_->setEnabled(!runDir.isEmpty() && !worker_->isRunning());
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  // Not exec(): a modal loop here would stall the event stream behind it.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("errorDialog"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  statusBar()->showMessage(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!worker_->isRunning()) {
+    event->accept();
+    return;
+  }
+  event->ignore();
+  if (closeWhenStopped_) return;  // already stopping
+  if (!confirmStop_ || !confirmStop_()) return;
+  // Cancel and close once the search has written its checkpoint; the window stays
+  // responsive meanwhile.
+  closeWhenStopped_ = true;
+  statusBar()->showMessage(tr("Cancelling the search (writing its checkpoint) …"));
+  worker_->cancel();
+}

@@ -1,0 +1,151 @@
+#include "ui/main/screenshot_tour.h"
+
+#include "ui/dashboard/run_dashboard.h"
+#include "ui/dashboard/run_model.h"
+#include "ui/main/main_window.h"
+#include "ui/wizard/budget_page.h"
+#include "ui/wizard/data_page.h"
+#include "ui/wizard/run_page.h"
+#include "ui/wizard/schedule_page.h"
+#include "ui/wizard/search_wizard.h"
+#include "ui/worker/search_worker.h"
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+constexpr int kPollMs = 100;
+// Settings small enough for a run of a minute or two on a laptop CPU, yet long
+// enough to pass the phase switch and show a few epochs on every plot.
+const char* kTinySettings[][2] = {
+    {"search.epochs", "6"},       {"search.temperature.every", "2"}, {"search.switch_epoch", "3"},
+    {"search.arch.rounds", "5"},  {"search.network.channels", "8"},  {"search.network.cells", "2"},
+    {"search.batch", "64"},
+};
+
+}  // namespace
+
+ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, const QString& outDir,
+                               const QString& runDir, QObject* parent)
+    : QObject(parent), window_(window), dataPath_(dataPath), outDir_(outDir), runDir_(runDir) {
+  poll_.setInterval(kPollMs);
+  connect(&poll_, &QTimer::timeout, this, &ScreenshotTour::poll);
+
+  auto wizardPage = [this](int id) { return [this, id]() { return wizard_ && wizard_->currentId() == id; }; };
+  add(QStringLiteral("open the wizard"), [] { return true; }, [this]() {
+    wizard_ = window_->newSearch();
+    wizard_->dataPage()->setDataPath(dataPath_);
+  });
+  add(QStringLiteral("load the data"),
+      [this]() { return !wizard_->dataPage()->isLoading() && wizard_->dataPage()->isComplete(); },
+      [this]() {
+        shoot(wizard_, QStringLiteral("01-wizard-data.png"));
+        wizard_->next();
+      }, 120000);
+  add(QStringLiteral("budget page"), wizardPage(SearchWizard::Budget), [this]() {
+    setField(wizard_->budgetPage(), QStringLiteral("search.budget.preset"), QStringLiteral("medium"));
+  });
+  add(QStringLiteral("sample the space"), [this]() { return !wizard_->budgetPage()->samples().empty(); }, [this]() {
+    shoot(wizard_, QStringLiteral("02-wizard-budget.png"));
+    wizard_->next();
+  });
+  add(QStringLiteral("schedule page"), wizardPage(SearchWizard::Schedule), [this]() {
+    for (const auto& kv : kTinySettings) setField(wizard_->schedulePage(), kv[0], kv[1]);
+    shoot(wizard_, QStringLiteral("03-wizard-schedule.png"));
+    wizard_->next();
+  });
+  add(QStringLiteral("run page"), wizardPage(SearchWizard::Run), [this]() {
+    for (const auto& kv : kTinySettings) setField(wizard_->runPage(), kv[0], kv[1]);
+    setField(wizard_->runPage(), QStringLiteral("out"), runDir_);
+    wizard_->runPage()->estimate();
+  });
+  add(QStringLiteral("estimate the run time"),
+      [this]() {
+        // A failed estimate says why on the page; the picture is still worth taking.
+        const QString text = wizard_->runPage()->estimateText();
+        return text.startsWith(QStringLiteral("Estimated")) || text.startsWith(QStringLiteral("Could not"));
+      },
+      [this]() {
+        shoot(wizard_, QStringLiteral("04-wizard-run.png"));
+        if (!wizard_->runPage()->isComplete()) {
+          std::fprintf(stderr, "screenshot tour: run page incomplete: %s\n",
+                       qPrintable(wizard_->runPage()->problem()));
+          failed_ = true;
+        }
+        wizard_->button(QWizard::FinishButton)->click();
+      }, 180000);
+  add(QStringLiteral("search mid-run"), [this]() { return window_->model()->data().epoch.size() >= 4; }, [this]() {
+    window_->model()->flush();
+    window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
+    window_->dashboard()->tabs()->setCurrentIndex(0);
+    shoot(window_, QStringLiteral("05-dashboard-mid-run.png"));
+    window_->dashboard()->tabs()->setCurrentIndex(1);
+    shoot(window_, QStringLiteral("06-dashboard-edge-histories.png"));
+    window_->dashboard()->tabs()->setCurrentIndex(0);
+    window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
+    shoot(window_, QStringLiteral("07-cell-viewer-mid-run.png"));
+  }, 900000);
+  add(QStringLiteral("search finished"), [this]() { return !window_->worker()->isRunning(); }, [this]() {
+    window_->model()->flush();
+    window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
+    shoot(window_, QStringLiteral("08-dashboard-finished.png"));
+    window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
+    shoot(window_, QStringLiteral("09-cell-viewer-final.png"));
+    window_->tabs()->setCurrentIndex(MainWindow::ResultsTab);
+    shoot(window_, QStringLiteral("10-results.png"));
+  }, 900000);
+}
+
+void ScreenshotTour::add(const QString& name, std::function<bool()> ready, std::function<void()> act,
+                         int timeoutMs) {
+  steps_.append(Step{name, std::move(ready), std::move(act), timeoutMs});
+}
+
+void ScreenshotTour::start() {
+  QDir().mkpath(outDir_);
+  current_ = 0;
+  clock_.start();
+  poll_.start();
+}
+
+void ScreenshotTour::poll() {
+  if (current_ >= steps_.size()) {
+    poll_.stop();
+    Q_EMIT done(failed_ ? 1 : 0);
+    return;
+  }
+  Step& step = steps_[current_];
+  if (step.ready()) {
+    std::fprintf(stderr, "screenshot tour: %s (%.1f s)\n", qPrintable(step.name), clock_.elapsed() / 1000.0);
+    step.act();
+    ++current_;
+    clock_.restart();
+  } else if (clock_.elapsed() > step.timeoutMs) {
+    std::fprintf(stderr, "screenshot tour: gave up waiting for: %s\n", qPrintable(step.name));
+    poll_.stop();
+    Q_EMIT done(1);
+  }
+}
+
+bool ScreenshotTour::shoot(QWidget* widget, const QString& file) {
+  const QString path = QDir(outDir_).filePath(file);
+  const bool ok = widget->grab().save(path);
+  if (!ok) {
+    std::fprintf(stderr, "screenshot tour: cannot write %s\n", qPrintable(path));
+    failed_ = true;
+  }
+  return ok;
+}
+
+void ScreenshotTour::setField(QWidget* root, const QString& key, const QString& value) {
+  // Fields are named by their config keys; a page simply lacks the others.
+  if (auto* edit = root->findChild<QLineEdit*>(key)) edit->setText(value);
+  else if (auto* combo = root->findChild<QComboBox*>(key)) combo->setCurrentText(value);
+}

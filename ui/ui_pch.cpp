@@ -1,0 +1,1 @@
+// Compiles the GUI layer's precompiled header (ui_pch.h).

@@ -1,0 +1,201 @@
+#include "core/common/error.h"
+
+#include "ui/wizard/config_fields.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QRegularExpression>
+#include <QSignalBlocker>
+
+#include <cmath>
+
+namespace {
+
+using nlohmann::json;
+
+json::json_pointer pointerOf(const std::string& key) {
+  std::string p = "/" + key;
+  for (char& c : p)
+    if (c == '.') c = '/';
+  return json::json_pointer(p);
+}
+
+// What kind of JSON value a key holds, from the defaults (the one list of settings
+// lives in run_config.cpp; asking it keeps the two from drifting apart).
+json defaultValue(const std::string& key) { return zd::toJson(zd::RunConfig{}).at(pointerOf(key)); }
+
+QString shownNumber(const json& v) { return QString::fromStdString(v.dump()); }
+
+// A count in k/M only where that loses nothing, so loading and storing a field
+// leaves its value as it was.
+QString exactCount(double v) {
+  if (v != 0 && std::fmod(v, 1e6) == 0) return QString::number(v / 1e6, 'f', 0) + QLatin1Char('M');
+  if (v != 0 && std::fmod(v, 1e3) == 0) return QString::number(v / 1e3, 'f', 0) + QLatin1Char('k');
+  return QString::number(v, 'g', 15);
+}
+
+const char* kErrorStyle = "background-color: #ffe0e0;";
+
+}  // namespace
+
+bool parseCount(const QString& text, double* value) {
+  static const QRegularExpression re(QStringLiteral("^\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*([kKmM]?)\\s*$"));
+  const auto m = re.match(text);
+  if (!m.hasMatch()) return false;
+  double v = m.captured(1).toDouble();
+  const QString suffix = m.captured(2).toLower();
+  if (suffix == QLatin1String("k")) v *= 1e3;
+  if (suffix == QLatin1String("m")) v *= 1e6;
+  *value = v;
+  return true;
+}
+
+ConfigFields::ConfigFields(QObject* parent) : QObject(parent) {}
+
+QLineEdit* ConfigFields::addLine(const std::string& key, const QString& label, QWidget* parent, bool counts) {
+  auto* edit = new QLineEdit(parent);
+  edit->setObjectName(QString::fromStdString(key));
+  edit->setToolTip(QStringLiteral("Config key %1").arg(QString::fromStdString(key)));
+  connect(edit, &QLineEdit::textChanged, this, &ConfigFields::edited);
+  fields_[key] = Field{edit, label, counts};
+  return edit;
+}
+
+QCheckBox* ConfigFields::addCheck(const std::string& key, const QString& label, QWidget* parent) {
+  auto* box = new QCheckBox(label, parent);
+  box->setObjectName(QString::fromStdString(key));
+  box->setToolTip(QStringLiteral("Config key %1").arg(QString::fromStdString(key)));
+  connect(box, &QCheckBox::toggled, this, &ConfigFields::edited);
+  fields_[key] = Field{box, label, false};
+  return box;
+}
+
+QComboBox* ConfigFields::addChoice(const std::string& key, const QString& label, const QStringList& values,
+                                   QWidget* parent, bool editable) {
+  auto* combo = new QComboBox(parent);
+  combo->setEditable(editable);
+  combo->addItems(values);
+  combo->setObjectName(QString::fromStdString(key));
+  combo->setToolTip(QStringLiteral("Config key %1").arg(QString::fromStdString(key)));
+  connect(combo, &QComboBox::currentTextChanged, this, &ConfigFields::edited);
+  fields_[key] = Field{combo, label, false};
+  return combo;
+}
+
+void ConfigFields::load(const zd::RunConfig& config) {
+  const json all = zd::toJson(config);
+  for (auto& [key, field] : fields_) {
+    // Showing values is not editing them: no edited() per field half-way through.
+    const QSignalBlocker quiet(field.editor);
+    const json v = all.at(pointerOf(key));
+    if (auto* edit = qobject_cast<QLineEdit*>(field.editor)) {
+      if (field.counts && v.is_number()) edit->setText(exactCount(v.get<double>()));
+      else edit->setText(v.is_string() ? QString::fromStdString(v.get<std::string>()) : shownNumber(v));
+    } else if (auto* box = qobject_cast<QCheckBox*>(field.editor)) {
+      box->setChecked(v.get<bool>());
+    } else if (auto* combo = qobject_cast<QComboBox*>(field.editor)) {
+      const QString text = v.is_string() ? QString::fromStdString(v.get<std::string>()) : shownNumber(v);
+      if (combo->findText(text) < 0) combo->addItem(text);
+      combo->setCurrentText(text);
+    }
+  }
+  highlight("");
+}
+
+QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const {
+  blamed_.clear();
+  json patch = json::object();
+  for (const auto& [key, field] : fields_) {
+    const json kind = defaultValue(key);
+    if (auto* box = qobject_cast<QCheckBox*>(field.editor)) {
+      patch[pointerOf(key)] = box->isChecked();
+      continue;
+    }
+    // A line edit or a combo box (whose text may be a number: the image size).
+    const auto* combo = qobject_cast<QComboBox*>(field.editor);
+    const QString text = (combo ? combo->currentText() : qobject_cast<QLineEdit*>(field.editor)->text()).trimmed();
+    if (kind.is_string()) {
+      patch[pointerOf(key)] = text.toStdString();
+      continue;
+    }
+    double number = 0;
+    bool ok = false;
+    if (field.counts) {
+      ok = parseCount(text, &number);
+    } else {
+      number = text.toDouble(&ok);  // C locale: "1e-3", "0.75"
+    }
+    if (!ok || !std::isfinite(number)) {
+      blamed_ = key;
+      return text.isEmpty() ? QStringLiteral("%1: enter a value").arg(field.label)
+                            : QStringLiteral("%1: \"%2\" is not a number").arg(field.label, text);
+    }
+    if (kind.is_number_integer()) {
+      if (number != std::floor(number)) {
+        blamed_ = key;
+        return QStringLiteral("%1: must be a whole number, got %2").arg(field.label, text);
+      }
+      if (kind.is_number_unsigned() && number < 0) {
+        blamed_ = key;
+        return QStringLiteral("%1: must be 0 or more, got %2").arg(field.label, text);
+      }
+      if (std::fabs(number) > 9.0e15) {
+        blamed_ = key;
+        return QStringLiteral("%1: %2 is too large").arg(field.label, text);
+      }
+      patch[pointerOf(key)] = static_cast<int64_t>(number);
+    } else {
+      patch[pointerOf(key)] = number;
+    }
+  }
+  zd::RunConfig checked = base;
+  // The data page owns data.path; other pages must not fail on its absence.
+  const bool placeholder = checked.data.path.empty() && !fields_.count("data.path");
+  if (placeholder) checked.data.path = "-";
+  try {
+    checked = zd::runConfigFromJson(patch, checked);
+  } catch (const zd::Error& e) {
+    return humanize(QString::fromStdString(e.what()));
+  }
+  if (placeholder) checked.data.path.clear();
+  *out = checked;
+  return QString();
+}
+
+QString ConfigFields::humanize(QString message) const {
+  // The engine names settings by key; the user knows them by their labels. Longer
+  // keys first, so "search.weights.lr" does not eat into "search.weights.lr_min".
+  for (auto it = fields_.rbegin(); it != fields_.rend(); ++it) {
+    const auto& [key, field] = *it;
+    const QString k = QString::fromStdString(key);
+    const QString prefix = QStringLiteral("config key '%1'").arg(k);
+    if (message.startsWith(prefix)) blamed_ = key;
+    message.replace(prefix, field.label);
+    message.replace(k, QStringLiteral("\"%1\"").arg(field.label));
+  }
+  return message;
+}
+
+QWidget* ConfigFields::editor(const std::string& key) const {
+  const auto it = fields_.find(key);
+  return it == fields_.end() ? nullptr : it->second.editor;
+}
+
+QString ConfigFields::label(const std::string& key) const {
+  const auto it = fields_.find(key);
+  return it == fields_.end() ? QString() : it->second.label;
+}
+
+std::vector<std::string> ConfigFields::keys() const {
+  std::vector<std::string> k;
+  for (const auto& entry : fields_) k.push_back(entry.first);
+  return k;
+}
+
+void ConfigFields::highlight(const std::string& key) const {
+  for (const auto& [k, field] : fields_)
+    field.editor->setStyleSheet(k == key ? QString::fromLatin1(kErrorStyle) : QString());
+}

@@ -1,0 +1,46 @@
+// The New-search wizard: Data → Budget → Schedule → Run, then Start. The pages edit
+// one RunConfig together (SearchSetup); the last accepted settings are remembered
+// with QSettings and offered again next time (a fresh output folder each time).
+// Thread-safety: GUI thread only.
+#pragma once
+
+#include "core/run/run_config.h"
+
+#include <QWizard>
+
+class BudgetPage;
+class DataPage;
+class RunPage;
+class SchedulePage;
+class SearchSetup;
+
+class SearchWizard : public QWizard {
+  Q_OBJECT
+
+ public:
+  enum PageId { Data, Budget, Schedule, Run };
+
+  explicit SearchWizard(QWidget* parent = nullptr);
+
+  // The search to start: every setting, validated (after accept()).
+  zd::RunConfig config() const;
+  SearchSetup* setup() const { return setup_; }
+
+  DataPage* dataPage() const { return data_; }
+  BudgetPage* budgetPage() const { return budget_; }
+  SchedulePage* schedulePage() const { return schedule_; }
+  RunPage* runPage() const { return run_; }
+
+  // Remembers the config (QSettings) and closes with Accepted.
+  void accept() override;
+
+  // The settings remembered from the last start, or the defaults.
+  static zd::RunConfig rememberedConfig();
+
+ private:
+  SearchSetup* setup_;
+  DataPage* data_;
+  BudgetPage* budget_;
+  SchedulePage* schedule_;
+  RunPage* run_;
+};

@@ -1,0 +1,5 @@
+# Sources of ui/worker (paths relative to ui/).
+target_sources(zodarts_ui PRIVATE
+  worker/search_worker.cpp
+  worker/search_worker.h
+)

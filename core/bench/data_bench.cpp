@@ -17,6 +17,7 @@
 namespace zd {
 namespace fs = std::filesystem;
 
+#ifdef ZODARTS_WITH_OPENCV
 namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point t0) {
@@ -32,7 +33,6 @@ struct TempDir {
   }
 };
 
-#ifdef ZODARTS_WITH_OPENCV
 // Grey PNGs like scans: a smooth gradient per class with noise, so zlib has real work.
 void generatePngs(const fs::path& root, const DataBenchOptions& o) {
   cv::RNG rng(12345);
@@ -48,7 +48,6 @@ void generatePngs(const fs::path& root, const DataBenchOptions& o) {
       throw IoError("cannot write benchmark images into " + root.string());
   }
 }
-#endif
 
 uintmax_t folderBytes(const fs::path& dir) {
   uintmax_t bytes = 0;
@@ -59,6 +58,7 @@ uintmax_t folderBytes(const fs::path& dir) {
 }
 
 }  // namespace
+#endif
 
 nlohmann::json runDataBench(const DataBenchOptions& o) {
 #ifndef ZODARTS_WITH_OPENCV

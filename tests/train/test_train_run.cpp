@@ -30,7 +30,7 @@ class Quiet : public zd::SearchObserver {
 zd::Genotype genotype() {
   zd::Genotype g;
   const auto cell = zd::StageGenotype::fromString(
-      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|", 1);
+      "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|", 1);
   g.stages = {cell, cell, cell};
   return g;
 }
@@ -40,7 +40,7 @@ fs::path demoData() {
   return fs::path(source ? source : ".") / "resources/demo/brain_regions_28.npz";
 }
 
-// Small enough for seconds on 2 cores: C = 8 at 28×28, a few epochs, no mixing.
+// Small enough for seconds on 2 idle cores: C = 4 at 28×28, 3 epochs, no mixing.
 zd::RunConfig demoConfig(const fs::path& out) {
   zd::RunConfig c;
   c.data.path = demoData().string();
@@ -48,9 +48,9 @@ zd::RunConfig demoConfig(const fs::path& out) {
   c.device = "cpu";
   c.threads = 2;
   auto& t = c.train;
-  t.epochs = 4;
-  t.batch = 64;
-  t.channels = 8;
+  t.epochs = 3;
+  t.batch = 32;
+  t.channels = 4;
   t.warmup_epochs = 1;
   t.augment.resize = 0;
   t.augment.crop_padding = 2;
@@ -95,15 +95,15 @@ class TestTrainRun : public QObject {
     QCOMPARE(eval.test_images, int64_t{600});
     QCOMPARE(eval.metrics.samples, int64_t{600});
     // Chance is 1/6 ≈ 0.17 on the balanced test split.
-    QVERIFY2(eval.metrics.accuracy > 0.5, qPrintable(QString("test accuracy %1").arg(eval.metrics.accuracy)));
-    QVERIFY(eval.metrics.auc_defined && eval.metrics.auc > 0.8);
+    QVERIFY2(eval.metrics.accuracy > 0.4, qPrintable(QString("test accuracy %1").arg(eval.metrics.accuracy)));
+    QVERIFY(eval.metrics.auc_defined && eval.metrics.auc > 0.75);
     const auto metrics = nlohmann::json::parse(zd::readFile(out / "metrics.json"));
     QCOMPARE(metrics.at("accuracy").get<double>(), eval.metrics.accuracy);
     QCOMPARE(metrics.at("split").get<std::string>(), std::string("test"));
     const auto report = QString::fromStdString(zd::readFile(out / "report.md"));
     QVERIFY(report.contains("## Test metrics"));
     QVERIFY(report.contains(QString::fromStdString(genotype().stages[0].toString())));
-    QVERIFY(report.contains("4 epochs"));
+    QVERIFY(report.contains("3 epochs"));
     QVERIFY(report.contains("deep grey matter"));
 
     // A second training over the first is refused; the message says how to go on.

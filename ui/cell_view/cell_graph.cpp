@@ -1,7 +1,8 @@
-#include "ui/cell_view/cell_graph.h"
-
+// LibTorch (through genotype.h) before any Qt header: Qt's `slots` macro breaks it.
 #include "core/common/error.h"
 #include "core/nas/genotype.h"
+
+#include "ui/cell_view/cell_graph.h"
 
 #include <QRegularExpression>
 #include <QStringList>

@@ -106,6 +106,7 @@ void DistributionHeatMap::paintEvent(QPaintEvent*) {
   }
   for (int r = 0; r < rows; ++r) {
     const QRectF rowCell = cellRect(r, 0);
+    painter.setPen(palette().color(QPalette::WindowText));  // cell text may have left it white
     if (r < rowLabels_.size())
       painter.drawText(QRectF(0, rowCell.top(), kRowLabelWidth - 4, rowCell.height()),
                        Qt::AlignRight | Qt::AlignVCenter, rowLabels_[r]);

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/export/onnx_classifier.h"
 #include "core/export/onnx_export.h"
+#include "core/nas/check_genotype.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
@@ -14,17 +15,6 @@
 
 namespace zd {
 namespace {
-
-Genotype checkGenotype() {
-  Genotype g;
-  g.stages = {StageGenotype::fromString(
-                  "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|", 1),
-              StageGenotype::fromString(
-                  "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|", 2),
-              StageGenotype::fromString(
-                  "|nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|", 3)};
-  return g;
-}
 
 // A temporary file removed when it goes out of scope.
 struct TempFile {

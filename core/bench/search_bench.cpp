@@ -2,6 +2,7 @@
 
 #include "core/common/device.h"
 #include "core/data/batch_augment.h"
+#include "core/nas/check_genotype.h"
 #include "core/nas/discrete_network.h"
 #include "core/search/search_engine.h"
 #include "core/train/batch_mixing.h"
@@ -146,19 +147,6 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   j["gmac_per_step"] = macs / steps / 1e9;
   j["gmac_per_s"] = macs / total / 1e9;
   return j;
-}
-
-// The derived architecture of ALGORITHM.md §5's check values (807,266 parameters at
-// C = 16 with 1 channel and 2 classes): a realistic mix of convolutions and depths.
-Genotype checkGenotype() {
-  Genotype g;
-  g.stages = {StageGenotype::fromString(
-                  "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|", 1),
-              StageGenotype::fromString(
-                  "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|", 2),
-              StageGenotype::fromString(
-                  "|nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|", 3)};
-  return g;
 }
 
 // Retraining steps exactly as the Trainer takes them (§7 defaults: augmentation,

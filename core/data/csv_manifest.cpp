@@ -1,5 +1,6 @@
 #include "core/data/csv_manifest.h"
 
+#include "core/common/ascii_lower.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/data/csv_table.h"
@@ -13,15 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // 0 train, 1 val, 2 test; -1 when `name` is none of them.
 int splitOf(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = asciiLower(name);
   if (n == "train" || n == "training") return 0;
   if (n == "val" || n == "valid" || n == "validation") return 1;
   if (n == "test" || n == "testing") return 2;
@@ -39,7 +34,7 @@ Columns columnsOf(const CsvRecord& first, const std::string& where) {
   Columns c;
   int path = -1, label = -1, split = -1;
   for (size_t i = 0; i < first.fields.size(); ++i) {
-    const std::string name = lower(first.fields[i]);
+    const std::string name = asciiLower(first.fields[i]);
     if (name == "path" && path < 0) path = static_cast<int>(i);
     if (name == "label" && label < 0) label = static_cast<int>(i);
     if (name == "split" && split < 0) split = static_cast<int>(i);
@@ -62,7 +57,7 @@ Columns columnsOf(const CsvRecord& first, const std::string& where) {
 
 }  // namespace
 
-bool isCsvManifest(const fs::path& path) { return lower(path.extension().string()) == ".csv"; }
+bool isCsvManifest(const fs::path& path) { return asciiLower(path.extension().string()) == ".csv"; }
 
 ImageList readCsvManifest(const fs::path& csv) {
   const std::string where = csv.string();

@@ -1,5 +1,6 @@
 #include "core/data/dataset_loader.h"
 
+#include "core/common/ascii_lower.h"
 #include "core/common/error.h"
 #include "core/data/csv_manifest.h"
 #include "core/data/dicom_image.h"
@@ -19,10 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool hasNpzExtension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext == ".npz";
+  return asciiLower(path.extension().string()) == ".npz";
 }
 
 const char* const kLayoutHint =

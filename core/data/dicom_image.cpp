@@ -1,5 +1,6 @@
 #include "core/data/dicom_image.h"
 
+#include "core/common/ascii_lower.h"
 #include "core/common/error.h"
 
 #include <algorithm>
@@ -27,10 +28,7 @@ namespace zd {
 namespace fs = std::filesystem;
 
 bool looksLikeDicom(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".dcm") return true;
+  if (asciiLower(path.extension().string()) == ".dcm") return true;
   std::ifstream in(path, std::ios::binary);
   char head[132] = {};
   if (!in.read(head, sizeof head)) return false;

@@ -1,5 +1,6 @@
 #include "core/data/folder_scan.h"
 
+#include "core/common/ascii_lower.h"
 #include "core/common/error.h"
 #include "core/data/dicom_image.h"
 
@@ -11,12 +12,6 @@ namespace zd {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool isHidden(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -88,7 +83,7 @@ std::vector<std::pair<int, fs::path>> splitFolders(const fs::path& root) {
   for (const fs::path& p : listDir(root, ignored)) {
     std::error_code ec;
     if (!fs::is_directory(p, ec)) continue;
-    const std::string name = lower(p.filename().string());
+    const std::string name = asciiLower(p.filename().string());
     if (name == "train") found.push_back({0, p});
     if (name == "val" || name == "valid" || name == "validation") found.push_back({1, p});
     if (name == "test") found.push_back({2, p});
@@ -104,7 +99,7 @@ std::vector<std::pair<int, fs::path>> splitFolders(const fs::path& root) {
 bool isImageCandidate(const fs::path& p) {
   static const std::set<std::string> kExt = {".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".dib",
                                              ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
-  return kExt.count(lower(p.extension().string())) > 0 || looksLikeDicom(p);
+  return kExt.count(asciiLower(p.extension().string())) > 0 || looksLikeDicom(p);
 }
 
 ImageList scanImageFolder(const fs::path& root) {

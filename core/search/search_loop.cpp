@@ -5,6 +5,7 @@
 #include "core/data/batch_augment.h"
 #include "core/nas/param_count.h"
 #include "core/search/checkpoint.h"
+#include "core/search/report_failures.h"
 #include "core/search/search_engine.h"
 
 #include <torch/torch.h>
@@ -301,17 +302,10 @@ SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data,
                            const std::filesystem::path& checkpoint, bool resume) {
   if (data.weight_half.size() == 0 || data.arch_half.size() == 0)
     throw DataError("the search needs images in both halves of the training data");
-  try {
+  return reportFailures(observer, [&] {
     Loop loop(options, data, band, device, observer, stop, checkpoint);
     return loop.run(resume);
-  } catch (const Error& e) {
-    observer.onEvent(RunFailed{e.what()});
-    throw;
-  } catch (const c10::Error& e) {
-    const std::string message = std::string("engine error: ") + e.what_without_backtrace();
-    observer.onEvent(RunFailed{message});
-    throw Error(message);
-  }
+  });
 }
 
 }  // namespace zd

@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
 #include "core/search/checkpoint.h"
+#include "core/search/report_failures.h"
 #include "core/search/weight_step.h"
 #include "core/train/batch_mixing.h"
 #include "core/train/inference.h"
@@ -337,7 +338,7 @@ Trainer::Trainer(TrainOptions options, Genotype genotype, torch::Device device, 
       checkpoint_(std::move(checkpoint)), curves_(std::move(curves)) {}
 
 TrainResult Trainer::run(const TrainData& data, SearchObserver& observer, StopToken& stop, bool resume) {
-  try {
+  return reportFailures(observer, [&] {
     validate(options_);
     if (data.train.size() == 0) throw DataError("retraining needs images in the train split, found none");
     if (data.classes < 2) throw DataError("retraining needs at least 2 classes, found " + std::to_string(data.classes));
@@ -345,14 +346,7 @@ TrainResult Trainer::run(const TrainData& data, SearchObserver& observer, StopTo
       throw DataError("train and validation images differ in channels");
     Loop loop(options_, genotype_, data, device_, observer, stop, checkpoint_, curves_);
     return loop.run(resume);
-  } catch (const Error& e) {
-    observer.onEvent(RunFailed{e.what()});
-    throw;
-  } catch (const c10::Error& e) {
-    const std::string message = std::string("engine error: ") + e.what_without_backtrace();
-    observer.onEvent(RunFailed{message});
-    throw Error(message);
-  }
+  });
 }
 
 }  // namespace zd

@@ -4,13 +4,13 @@
 # (C=8, N=2, 6 epochs, medium budget) and saves PNGs of every wizard page, the
 # dashboard mid-run and finished, the cell viewer and the results page.
 #   packaging/screenshots.sh [STUDIO_BINARY] [OUT_DIR]
-# Defaults: build/release/app/zodarts-studio, docs/screenshots. Needs xvfb-run
+# Defaults: build/release/app/zodarts-studio, resources/screenshots. Needs xvfb-run
 # (Debian package xvfb). Takes a few minutes on 2 CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 studio="${1:-build/release/app/zodarts-studio}"
-out="${2:-docs/screenshots}"
+out="${2:-resources/screenshots}"
 data="resources/demo/brain_regions_28.npz"
 if [[ ! -x "$studio" ]]; then
   echo "$studio not found: build it first (cmake --build build/release --target zodarts-studio)" >&2

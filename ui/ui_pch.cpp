@@ -1,1 +1,1 @@
-// Compiles the GUI layer's precompiled header (ui_pch.h).
+// Anchors the GUI library and compiles its precompiled header (ui/CMakeLists.txt).

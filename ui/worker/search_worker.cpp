@@ -1,4 +1,4 @@
-// LibTorch (through the engine headers) before Qt: see ui_pch.h.
+// LibTorch (through the engine headers) before Qt: see the precompiled header in ui/CMakeLists.txt.
 #include "core/common/error.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"

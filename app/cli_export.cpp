@@ -1,6 +1,7 @@
 #include "app/cli_export.h"
 
 #include "core/export/onnx_export.h"
+#include "core/export/onnx_verify.h"
 #include "core/train/trained_model.h"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@ namespace {
 
 std::string export_run_dir;
 std::string export_onnx;
+int export_verify_images = 64;
 
 }  // namespace
 
@@ -22,6 +24,11 @@ CLI::App* addExportCommand(CLI::App& app) {
   cmd->add_option("run_dir", export_run_dir, "Run directory holding model.pt and model.json (from `zodarts train`)")
       ->required();
   cmd->add_option("--onnx", export_onnx, "Output file (default: RUN_DIR/model.onnx)");
+  cmd->add_option("--verify-images", export_verify_images,
+                  "Run this many test images through the written file (OpenCV DNN) and through the "
+                  "retrained network (LibTorch) and compare their logits; 0 = skip")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   return cmd;
 }
 
@@ -36,7 +43,10 @@ int runExportCommand() {
               model.card.input_size, model.card.input_size, model.card.preprocessingText().c_str());
   std::printf("output `logits`: N x %lld (softmax for probabilities)\n",
               static_cast<long long>(model.card.network.classes));
-  return 0;
+  if (export_verify_images == 0) return 0;
+  const OnnxVerification check = verifyRunExport(run_dir, model, file, export_verify_images);
+  std::printf("verified: %s\n", check.summary().c_str());
+  return check.passed() ? 0 : 3;
 }
 
 }  // namespace zd

@@ -6,6 +6,7 @@
 #include "core/export/onnx_classifier.h"
 #include "core/export/onnx_export.h"
 #include "core/export/onnx_metadata.h"
+#include "core/export/onnx_verify.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -101,6 +102,7 @@ class TestOnnxExport : public QObject {
   void matchesLibTorch_data();
   void matchesLibTorch();
   void metadataReadsBack();
+  void verificationPassesItsOwnExportAndCatchesAnother();
   void unwritableTargetLeavesNoFile();
   void cardThatDoesNotFitIsRejected_data();
   void cardThatDoesNotFitIsRejected();
@@ -193,6 +195,35 @@ void TestOnnxExport::matchesLibTorch() {
                             std::to_string(expected.abs().max().item<double>()))
                                .c_str());
   }
+}
+
+// The verification the CLI and the GUI show after an export: it must pass on the
+// file just written and fail on a file of the same shape with other weights.
+void TestOnnxExport::verificationPassesItsOwnExportAndCatchesAnother() {
+  Case c{{kCheck1, kCheck1, kCheck1}, {1, 2, 1}};
+  const zd::ModelCard card = cardFor(genotypeOf(c), 1, 3, 4, 32);
+  zd::DiscreteNetwork net = randomNetwork(card, 7);
+  zd::DiscreteNetwork other = randomNetwork(card, 8);
+  const fs::path own = fs::path(dir_.path().toStdString()) / "own.onnx";
+  const fs::path foreign = fs::path(dir_.path().toStdString()) / "other.onnx";
+  zd::exportOnnx(net, card, own);
+  zd::exportOnnx(other, card, foreign);
+  torch::manual_seed(1);
+  const torch::Tensor images = torch::randint(0, 256, {10, 1, 32, 32}).to(torch::kUInt8);
+
+  const zd::OnnxVerification ok = zd::verifyOnnxModel(net, own, images);
+  QCOMPARE(ok.images, int64_t{10});
+  QVERIFY2(ok.max_abs_diff < 1e-4, ok.summary().c_str());
+  QCOMPARE(ok.same_class, int64_t{10});
+  QVERIFY(ok.passed());
+  QVERIFY(ok.summary().find("OK") != std::string::npos);
+
+  const zd::OnnxVerification bad = zd::verifyOnnxModel(net, foreign, images);
+  QVERIFY2(bad.max_abs_diff > 1e-2, bad.summary().c_str());
+  QVERIFY(!bad.passed());
+  QVERIFY(bad.summary().find("MISMATCH") != std::string::npos);
+
+  QVERIFY_THROWS_EXCEPTION(zd::DataError, zd::verifyOnnxModel(net, own, torch::zeros({0, 1, 32, 32}, torch::kUInt8)));
 }
 
 void TestOnnxExport::metadataReadsBack() {

@@ -23,6 +23,7 @@ struct TrainCli {
   std::string data;      // --data PATH
   std::string out;       // --out DIR
   bool resume = false;
+  bool again = false;
   TrainOptions values;   // what the training flags parse into
   std::string device = "auto";
   int threads = 0;
@@ -110,6 +111,10 @@ CLI::App* addTrainCommand(CLI::App& app) {
   cmd->add_option("--data", cli.data, "Data set for --genotype (.npz or image folder)")->group("Without a run");
   cmd->add_option("--out", cli.out, "New run directory for --genotype")->group("Without a run");
   cmd->add_flag("--resume", cli.resume, "Continue the interrupted training of RUN_DIR from its checkpoint");
+  cmd->add_flag("--again", cli.again,
+                "Start over although RUN_DIR was retrained before: its earlier model, checkpoint, curves and "
+                "metrics move to RUN_DIR/retrain-archive/TIME/")
+      ->excludes("--resume");
   cli.run_flags.push_back(cmd->add_option("--device", cli.device, "auto | cpu | cuda | cuda:N")->capture_default_str());
   cli.run_flags.push_back(cmd->add_option("--threads", cli.threads, "CPU threads (0 = all cores)")->capture_default_str());
 
@@ -150,6 +155,10 @@ int runTrainCommand() {
   g_stop = &stop;
   std::signal(SIGINT, onTrainInterrupt);
   std::signal(SIGTERM, onTrainInterrupt);
+  if (cli.again) {
+    const auto archive = archivePreviousTraining(dir);
+    if (!archive.empty()) std::printf("earlier training moved to %s\n", archive.string().c_str());
+  }
   ProgressPrinter printer;
   const auto outcome = runTraining(dir, config, printer, stop, cli.resume, [](const std::string& line) {
     std::printf("%s\n", line.c_str());

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <ctime>
 #include <variant>
 
 namespace zd {
@@ -101,6 +103,32 @@ Genotype genotypeToTrain(const fs::path& run_dir, const RunConfig& config,
   return g;
 }
 
+fs::path archivePreviousTraining(const fs::path& run_dir) {
+  const RunDirectory dir = RunDirectory::open(run_dir);
+  const char* files[] = {kTrainCheckpointFile, kTrainCurvesFile, "model.pt", "model.json", "model.onnx",
+                         "metrics.json", "report.md"};
+  std::vector<fs::path> present;
+  for (const char* name : files)
+    if (fs::exists(dir.path() / name)) present.push_back(dir.path() / name);
+  if (present.empty()) return {};
+  // UTC time to the second, plus a counter should two archives land in one second.
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  fs::path target = dir.path() / "retrain-archive" / stamp;
+  for (int i = 2; fs::exists(target); ++i) target = dir.path() / "retrain-archive" / (std::string(stamp) + "-" + std::to_string(i));
+  std::error_code ec;
+  fs::create_directories(target, ec);
+  if (ec) throw IoError(target.string() + ": cannot create the archive folder (" + ec.message() + ")");
+  for (const fs::path& file : present) {
+    fs::rename(file, target / file.filename(), ec);  // same file system: atomic, nothing copied
+    if (ec) throw IoError(file.string() + ": cannot move it to " + target.string() + " (" + ec.message() + ")");
+  }
+  return target;
+}
+
 TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, SearchObserver& observer,
                             StopToken& stop, bool resume, const std::function<void(const std::string&)>& status) {
   validate(config);
@@ -108,7 +136,7 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
   const fs::path checkpoint = dir.path() / kTrainCheckpointFile;
   if (!resume && fs::exists(checkpoint))
     throw IoError(dir.path().string() + " already holds a training (" + kTrainCheckpointFile +
-                  "); continue it with --resume, or delete that file to start over");
+                  "); continue it with --resume, or start over with --again (which archives it)");
   if (resume && !fs::exists(checkpoint))
     throw IoError(checkpoint.string() + ": no training to resume in " + dir.path().string());
 

@@ -37,10 +37,18 @@ void createTrainRun(const RunConfig& config, const Genotype& genotype);
 // events.jsonl; `status` receives one-line messages. When not cancelled, writes
 // model.pt and model.json (trained_model.h); train_curves.csv is rewritten each epoch.
 // Throws zd::Error naming the file or setting at fault (a malformed genotype, data
-// that do not fit it, a training already there when not resuming).
+// that do not fit it, a training already there when not resuming: archive it first
+// with archivePreviousTraining).
 TrainRunOutcome runTraining(const std::filesystem::path& run_dir, const RunConfig& config, SearchObserver& observer,
                             StopToken& stop, bool resume,
                             const std::function<void(const std::string&)>& status = {});
+
+// Moves the files of an earlier retraining of `run_dir` (train_checkpoint.pt,
+// train_curves.csv, model.pt, model.json, model.onnx, metrics.json, report.md) into
+// a new folder `retrain-archive/<UTC time>/` of the run, so a new retraining can
+// start without losing them. Returns that folder, or an empty path when there was
+// nothing to move. Throws IoError naming the file that cannot be moved.
+std::filesystem::path archivePreviousTraining(const std::filesystem::path& run_dir);
 
 // The genotype of `run_dir` that `train.derive` asks for: genotype.json for "argmax",
 // a draw (train.derive_seed) from the last epoch's distributions in events.jsonl for

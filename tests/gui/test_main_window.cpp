@@ -7,31 +7,13 @@
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/dashboard/run_model.h"
 #include "ui/main/main_window.h"
-#include "ui/main/results_panel.h"
+#include "ui/results/results_panel.h"
 #include "ui/worker/search_worker.h"
 
 #include <QtTest>
 #include <QtWidgets>
 
 namespace {
-
-zd::RunConfig tinyConfig(const QString& data, const QString& out, int epochs) {
-  zd::RunConfig c;
-  c.data.path = data.toStdString();
-  c.out = out.toStdString();
-  c.device = "cpu";
-  c.threads = 1;
-  auto& s = c.search;
-  s.network.channels = 4;
-  s.network.cells = 1;
-  s.epochs = epochs;
-  s.switch_epoch = 1;
-  s.batch = 16;
-  s.arch.rounds = 2;
-  s.augment.resize = 0;
-  s.budget.samples = 50;
-  return c;
-}
 
 // The longest gap between ticks of a fast GUI-thread timer: how long the event loop
 // was ever kept from running.
@@ -80,7 +62,7 @@ class TestMainWindow : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTest::qWait(200);
     Heartbeat heartbeat(/*intervalMs=*/10);
-    QVERIFY(window.startSearch(tinyConfig(data_, dir_.filePath("run-live"), 3)));
+    QVERIFY(window.startSearch(tinySearchConfig(data_, dir_.filePath("run-live"), 3)));
     QVERIFY(finished.wait(90000));
     QVERIFY2(heartbeat.longestGapMs() < 200, qPrintable(QString::number(heartbeat.longestGapMs()) + " ms"));
 
@@ -110,7 +92,7 @@ class TestMainWindow : public QObject {
       return answer;
     });
     QSignalSpy finished(window->worker(), &SearchWorker::finished);
-    QVERIFY(window->startSearch(tinyConfig(data_, run, 30)));
+    QVERIFY(window->startSearch(tinySearchConfig(data_, run, 30)));
     QTRY_VERIFY_WITH_TIMEOUT(window->model()->data().epoch.size() >= 1, 60000);
 
     // "No": the window and the search go on.
@@ -150,7 +132,7 @@ class TestMainWindow : public QObject {
     window.show();
     const QString missing = dir_.filePath("missing.npz");
     QSignalSpy finished(window.worker(), &SearchWorker::finished);
-    QVERIFY(window.startSearch(tinyConfig(missing, dir_.filePath("run-error"), 1)));
+    QVERIFY(window.startSearch(tinySearchConfig(missing, dir_.filePath("run-error"), 1)));
     QVERIFY(finished.wait(30000));
     QMessageBox* box = nullptr;
     QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"))) != nullptr);

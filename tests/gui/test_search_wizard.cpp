@@ -122,6 +122,10 @@ class TestSearchWizard : public QObject {
                                          << QStringList{"search.budget.preset=custom",
                                                         "search.budget.max_params=lots"}
                                          << "Maximum parameters: \"lots\" is not a number";
+    // Switching away from custom leaves the disabled band fields' junk behind.
+    QTest::newRow("budget: custom text, then medium")
+        << B << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots", "search.budget.preset=medium"}
+        << "";
     QTest::newRow("schedule: valid") << S << QStringList{"search.epochs=30", "search.switch_epoch=10"} << "";
     QTest::newRow("schedule: 0 epochs") << S << QStringList{"search.epochs=0"} << "Epochs: must be at least 1, got 0";
     QTest::newRow("schedule: switch after end")

@@ -13,24 +13,6 @@
 
 namespace {
 
-zd::RunConfig tinyConfig(const QString& data, const QString& out, int epochs) {
-  zd::RunConfig c;
-  c.data.path = data.toStdString();
-  c.out = out.toStdString();
-  c.device = "cpu";
-  c.threads = 1;
-  auto& s = c.search;
-  s.network.channels = 4;
-  s.network.cells = 1;
-  s.epochs = epochs;
-  s.switch_epoch = 1;
-  s.batch = 16;
-  s.arch.rounds = 2;
-  s.augment.resize = 0;
-  s.budget.samples = 50;
-  return c;
-}
-
 // Records events as the GUI thread receives them, and the thread they arrive on.
 struct Recorder {
   std::vector<zd::SearchEvent> events;
@@ -71,9 +53,9 @@ class TestSearchWorker : public QObject {
     rec.attach(worker);
     QSignalSpy finished(&worker, &SearchWorker::finished);
     QSignalSpy failed(&worker, &SearchWorker::failed);
-    QVERIFY(worker.start(tinyConfig(data_, dir_.filePath("run-order"), 2), false));
+    QVERIFY(worker.start(tinySearchConfig(data_, dir_.filePath("run-order"), 2), false));
     QVERIFY(worker.isRunning());
-    QVERIFY(!worker.start(tinyConfig(data_, dir_.filePath("run-other"), 2), false));  // one at a time
+    QVERIFY(!worker.start(tinySearchConfig(data_, dir_.filePath("run-other"), 2), false));  // one at a time
     QVERIFY(finished.wait(60000));
     QCOMPARE(failed.count(), 0);
     QVERIFY(!worker.isRunning());
@@ -132,7 +114,7 @@ class TestSearchWorker : public QObject {
     rec.attach(worker);
     cancelAfterFirstEpoch(worker);
     QSignalSpy finished(&worker, &SearchWorker::finished);
-    QVERIFY(worker.start(tinyConfig(data_, run, kEpochs), false));
+    QVERIFY(worker.start(tinySearchConfig(data_, run, kEpochs), false));
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.at(0).at(1).toBool(), true);
     const auto first = rec.all<zd::EpochFinished>();
@@ -162,7 +144,7 @@ class TestSearchWorker : public QObject {
     rec.attach(worker);
     QSignalSpy paused(&worker, &SearchWorker::pausedChanged);
     QSignalSpy finished(&worker, &SearchWorker::finished);
-    QVERIFY(worker.start(tinyConfig(data_, dir_.filePath("run-pause"), 2), false));
+    QVERIFY(worker.start(tinySearchConfig(data_, dir_.filePath("run-pause"), 2), false));
     worker.pause();  // the loop checks before every step, so none may run
     QVERIFY(worker.isPaused());
     QTest::qWait(1500);
@@ -194,7 +176,7 @@ class TestSearchWorker : public QObject {
     SearchWorker worker;
     QSignalSpy failed(&worker, &SearchWorker::failed);
     QSignalSpy finished(&worker, &SearchWorker::finished);
-    QVERIFY(worker.start(tinyConfig(path, dir_.filePath("run-fail-" + file), 1), false));
+    QVERIFY(worker.start(tinySearchConfig(path, dir_.filePath("run-fail-" + file), 1), false));
     QVERIFY(finished.wait(30000));
     QCOMPARE(failed.count(), 1);
     const QString message = failed.at(0).at(0).toString();

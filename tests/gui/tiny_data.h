@@ -1,9 +1,10 @@
 // A tiny MedMNIST-style .npz for the GUI tests: 2 classes of 28×28 grayscale images
 // (class 1 brighter than class 0, so a search has something to learn), written once
-// into `dir`.
+// into `dir`, and the tiny search setting (C=4, N=1) the GUI tests run on it.
 #pragma once
 
 #include "core/data/npz_writer.h"
+#include "core/run/run_config.h"
 
 #include <QDir>
 #include <QString>
@@ -27,4 +28,23 @@ inline QString writeTinyNpz(const QString& dir, int64_t train = 96) {
   const QString path = QDir(dir).filePath(QStringLiteral("tiny.npz"));
   zd::writeMedmnistNpz(path.toStdString(), data);
   return path;
+}
+
+// A search of a few seconds on tiny.npz: C=4, N=1, phase 2 from epoch 1, one thread.
+inline zd::RunConfig tinySearchConfig(const QString& data, const QString& out, int epochs) {
+  zd::RunConfig c;
+  c.data.path = data.toStdString();
+  c.out = out.toStdString();
+  c.device = "cpu";
+  c.threads = 1;
+  auto& s = c.search;
+  s.network.channels = 4;
+  s.network.cells = 1;
+  s.epochs = epochs;
+  s.switch_epoch = 1;
+  s.batch = 16;
+  s.arch.rounds = 2;
+  s.augment.resize = 0;
+  s.budget.samples = 50;
+  return c;
 }

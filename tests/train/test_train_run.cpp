@@ -113,6 +113,25 @@ class TestTrainRun : public QObject {
     } catch (const zd::IoError& e) {
       QVERIFY2(QString(e.what()).contains("--resume"), e.what());
     }
+
+    // Archiving moves every file of that training (and nothing else) into a new
+    // folder, byte for byte; then a new training is accepted.
+    const std::string modelBytes = zd::readFile(out / "model.pt");
+    const auto archive = zd::archivePreviousTraining(out);
+    QVERIFY(!archive.empty());
+    QCOMPARE(archive.parent_path(), out / "retrain-archive");
+    for (const char* file : {"model.pt", "model.json", "train_curves.csv", "train_checkpoint.pt", "metrics.json",
+                             "report.md"}) {
+      QVERIFY2(fs::exists(archive / file), file);
+      QVERIFY2(!fs::exists(out / file), file);
+    }
+    QCOMPARE(zd::readFile(archive / "model.pt"), modelBytes);
+    for (const char* kept : {"config.json", "genotype.json", "events.jsonl"}) QVERIFY2(fs::exists(out / kept), kept);
+    QVERIFY(zd::archivePreviousTraining(out).empty());  // nothing left to move
+    auto shorter = config;
+    shorter.train.epochs = 1;
+    QVERIFY(!zd::runTraining(out, shorter, quiet, stop, false).result.cancelled);
+    QVERIFY(fs::exists(out / "model.pt"));
   }
 
   void sampleDerivationUsesTheLastSearchEpoch() {

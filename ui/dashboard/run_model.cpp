@@ -58,9 +58,16 @@ RunModel::RunModel(QObject* parent) : QObject(parent) {
 }
 
 void RunModel::append(const SearchEvent& event) {
-  applyEvent(data_, event);
-  updateProgress(event);
+  fold(event);
   markDirty();
+}
+
+void RunModel::fold(const SearchEvent& event) {
+  // Step and checkpoint events carry no tag: they belong to a retraining while one runs.
+  const bool retraining = data_.retrainRunning || std::holds_alternative<TrainStarted>(event);
+  applyEvent(data_, event);
+  if (retraining) updateRetrainProgress(event);
+  else updateProgress(event);
 }
 
 void RunModel::markDirty() {
@@ -115,9 +122,42 @@ void RunModel::updateProgress(const SearchEvent& event) {
   p.etaSeconds = perEpoch >= 0 && epochs > 0 ? std::max(0.0, epochs - done) * perEpoch : -1;
 }
 
+void RunModel::updateRetrainProgress(const SearchEvent& event) {
+  RunProgress& p = retrainProgress_;
+  if (const auto* e = std::get_if<TrainStarted>(&event)) {
+    p = RunProgress{};
+    p.epoch = e->start_epoch;
+    p.steps = e->steps_per_epoch;
+    retrainClock_.start();
+  } else if (const auto* e = std::get_if<StepProgress>(&event)) {
+    if (e->epoch != p.epoch) retrainClock_.start();
+    p.epoch = e->epoch;
+    p.step = e->step;
+    p.steps = e->steps;
+  } else if (const auto* e = std::get_if<TrainEpochFinished>(&event)) {
+    p.epoch = e->epoch + 1;
+    p.step = 0;
+    retrainClock_.start();
+  }
+  const int epochs = data_.retrainEpochs;
+  const double inEpoch = p.steps > 0 ? static_cast<double>(p.step) / p.steps : 0;
+  double done = p.epoch + inEpoch;
+  if (std::holds_alternative<TrainFinished>(event) && !data_.retrainCancelled) done = epochs;
+  p.fraction = epochs > 0 ? std::clamp(done / epochs, 0.0, 1.0) : 0;
+  double perEpoch = -1;
+  if (!data_.retrainEpochSeconds.isEmpty()) {
+    perEpoch = std::accumulate(data_.retrainEpochSeconds.begin(), data_.retrainEpochSeconds.end(), 0.0) /
+               data_.retrainEpochSeconds.size();
+  } else if (retrainClock_.isValid() && inEpoch > 0) {
+    perEpoch = retrainClock_.elapsed() / 1000.0 / inEpoch;
+  }
+  p.etaSeconds = perEpoch >= 0 && epochs > 0 && data_.retrainRunning ? std::max(0.0, epochs - done) * perEpoch : -1;
+}
+
 bool RunModel::replay(const QString& runDir, QString* error) {
   data_ = RunPlotData{};
   progress_ = RunProgress{};
+  retrainProgress_ = RunProgress{};
   runDir_.clear();
   dataPath_.clear();
   configCells_ = 0;
@@ -133,9 +173,13 @@ bool RunModel::replay(const QString& runDir, QString* error) {
   runDir_ = QDir(runDir).absolutePath();
   dataPath_ = comparableDataPath(run.config.data.path);
   configCells_ = run.config.search.network.cells;
-  for (const SearchEvent& event : run.events) {
-    applyEvent(data_, event);
-    updateProgress(event);
+  for (const SearchEvent& event : run.events) fold(event);
+  // A log that ends inside a retraining was interrupted (the program ended): it can
+  // only be continued from its checkpoint, like a cancelled one.
+  if (data_.retrainRunning) {
+    data_.retrainRunning = false;
+    data_.retrainCancelled = true;
+    retrainProgress_.etaSeconds = -1;
   }
   // A replayed run has no live epoch clock: its ETA rests on finished epochs only.
   dirty_ = true;
@@ -146,6 +190,7 @@ bool RunModel::replay(const QString& runDir, QString* error) {
 void RunModel::clear() {
   data_ = RunPlotData{};
   progress_ = RunProgress{};
+  retrainProgress_ = RunProgress{};
   overlays_.clear();
   runDir_.clear();
   dataPath_.clear();

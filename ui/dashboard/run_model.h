@@ -68,6 +68,9 @@ class RunModel : public QObject {
 
   const RunPlotData& data() const { return data_; }
   const RunProgress& progress() const { return progress_; }
+  // Where a retraining of the run stands (train_* events and the steps between them);
+  // the search's progress() is left alone meanwhile.
+  const RunProgress& retrainProgress() const { return retrainProgress_; }
   const QVector<OverlayRun>& overlays() const { return overlays_; }
   QString runDirectory() const { return runDir_; }
   QString dataPath() const { return dataPath_; }
@@ -85,11 +88,15 @@ class RunModel : public QObject {
   void changed();
 
  private:
+  // Folds one event into the plot data and the search's or the retraining's progress.
+  void fold(const zd::SearchEvent& event);
   void updateProgress(const zd::SearchEvent& event);
+  void updateRetrainProgress(const zd::SearchEvent& event);
   void markDirty();
 
   RunPlotData data_;
   RunProgress progress_;
+  RunProgress retrainProgress_;
   QVector<OverlayRun> overlays_;
   QString runDir_;
   QString dataPath_;
@@ -97,4 +104,5 @@ class RunModel : public QObject {
   QTimer timer_;
   bool dirty_ = false;
   QElapsedTimer epochClock_;  // since this epoch's first step, for an ETA before any epoch ends
+  QElapsedTimer retrainClock_;  // the same for the retraining's epochs
 };

@@ -103,8 +103,12 @@ struct Fold {
     d.totalSeconds = e.seconds;
   }
   void operator()(const RunFailed& e) {
+    if (d.retrainRunning) {  // the retraining failed, not the search before it
+      d.retrainRunning = false;
+      d.retrainFailure = QString::fromStdString(e.message);
+      return;
+    }
     d.state = RunState::Failed;
-    d.retrainRunning = false;
     d.failure = QString::fromStdString(e.message);
   }
   void operator()(const TrainStarted& e) {
@@ -113,16 +117,18 @@ struct Fold {
     d.retrainEpochs = e.epochs;
     d.retrainRunning = true;
     d.retrainCancelled = false;
+    d.retrainFailure.clear();
   }
   void operator()(const TrainEpochFinished& e) {
     truncateFrom(e.epoch, d.retrainEpoch, d.retrainLr, d.retrainLoss, d.retrainAccuracy, d.retrainValLoss,
-                 d.retrainValAccuracy);
+                 d.retrainValAccuracy, d.retrainEpochSeconds);
     d.retrainEpoch.append(e.epoch);
     d.retrainLr.append(e.lr);
     d.retrainLoss.append(e.train_loss);
     d.retrainAccuracy.append(e.train_accuracy);
     d.retrainValLoss.append(e.val_loss);
     d.retrainValAccuracy.append(e.val_accuracy);
+    d.retrainEpochSeconds.append(e.seconds);
     d.retrainBestEpoch = e.best_epoch;
     d.retrainBestValAccuracy = e.best_val_accuracy;
   }
@@ -161,7 +167,8 @@ bool RunPlotData::operator==(const RunPlotData& o) const {
          retrainBestEpoch == o.retrainBestEpoch && retrainBestValAccuracy == o.retrainBestValAccuracy &&
          retrainEpoch == o.retrainEpoch && retrainLr == o.retrainLr && retrainLoss == o.retrainLoss &&
          retrainAccuracy == o.retrainAccuracy && retrainValLoss == o.retrainValLoss &&
-         retrainValAccuracy == o.retrainValAccuracy && sameDistributions(latest, o.latest);
+         retrainValAccuracy == o.retrainValAccuracy &&
+         retrainEpochSeconds == o.retrainEpochSeconds && retrainFailure == o.retrainFailure && sameDistributions(latest, o.latest);
 }
 
 QString describeRunState(RunState state) {

@@ -53,6 +53,8 @@ struct RunPlotData {
   int retrainBestEpoch = -1;
   double retrainBestValAccuracy = 0;
   QVector<double> retrainEpoch, retrainLr, retrainLoss, retrainAccuracy, retrainValLoss, retrainValAccuracy;
+  QVector<double> retrainEpochSeconds;
+  QString retrainFailure;      // run_failed's message while a retraining ran
 
   // --- latest distributions (from architecture_updated or epoch_finished)
   zd::ArchDistributions latest;

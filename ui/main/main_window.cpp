@@ -3,7 +3,7 @@
 #include "ui/cell_view/cell_viewer.h"
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/dashboard/run_model.h"
-#include "ui/main/results_panel.h"
+#include "ui/results/results_panel.h"
 #include "ui/wizard/search_wizard.h"
 #include "ui/worker/search_worker.h"
 
@@ -31,7 +31,7 @@ MainWindow::MainWindow(QWidget* parent)
   dashboard_ = new RunDashboard(model_, tabs_);
   cells_ = new CellViewer(tabs_);
   cells_->setModel(model_);
-  results_ = new ResultsPanel(tabs_);
+  results_ = new ResultsPanel(model_, tabs_);
   tabs_->insertTab(DashboardTab, dashboard_, tr("Dashboard"));
   tabs_->insertTab(CellsTab, cells_, tr("Cell viewer"));
   tabs_->insertTab(ResultsTab, results_, tr("Results"));
@@ -41,17 +41,24 @@ MainWindow::MainWindow(QWidget* parent)
 
   confirmStop_ = [this]() {
     return QMessageBox::question(this, kTitle,
-                                 tr("A search is running. Cancel it and close? Its checkpoint is kept, so it "
-                                    "can be resumed later.")) == QMessageBox::Yes;
+                                 tr("A search or retraining is running. Cancel it and close? Its checkpoint is "
+                                    "kept, so it can be continued later.")) == QMessageBox::Yes;
   };
 
   connect(worker_, &SearchWorker::event, this, &MainWindow::onEvent);
   connect(worker_, &SearchWorker::status, this, [this](const QString& line) { statusBar()->showMessage(line); });
-  connect(worker_, &SearchWorker::failed, this,
-          [this](const QString& message) { showError(tr("The search stopped"), message); });
+  connect(worker_, &SearchWorker::failed, this, [this](const QString& message) {
+    showError(worker_->job() == SearchWorker::Job::Training ? tr("The retraining stopped") : tr("The search stopped"),
+              message);
+  });
   connect(worker_, &SearchWorker::finished, this, &MainWindow::onFinished);
+  connect(worker_, &SearchWorker::trainingFinished, this, &MainWindow::onTrainingFinished);
+  connect(results_, &ResultsPanel::retrainRequested, this, &MainWindow::startRetraining);
+  connect(results_, &ResultsPanel::cancelRequested, worker_, &SearchWorker::cancel);
+  connect(results_, &ResultsPanel::errorOccurred, this, &MainWindow::showError);
   connect(worker_, &SearchWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
   connect(worker_, &SearchWorker::runningChanged, this, [this](bool running) {
+    results_->setJobRunning(running, worker_->job() == SearchWorker::Job::Training);
     newSearch_->setEnabled(!running);
     openRun_->setEnabled(!running);
     resume_->setEnabled(!running && !resumableRun_.isEmpty());
@@ -114,9 +121,7 @@ bool MainWindow::openRun(const QString& runDir) {
   const bool hasCheckpoint = QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("checkpoint.pt")));
   const auto& data = model_->data();
   setResumable(hasCheckpoint && data.state != RunState::Finished ? runDir : QString());
-  if (data.state == RunState::Finished || data.state == RunState::Cancelled)
-    results_->showSearchResult(runDir, data.genotype, static_cast<qint64>(data.finalParams),
-                               data.state == RunState::Cancelled);
+  results_->showRun(runDir);
   statusBar()->showMessage(tr("Opened %1").arg(runDir));
   return true;
 }
@@ -140,16 +145,37 @@ void MainWindow::onEvent(const zd::SearchEvent& event) {
     model_->setRunDirectory(runDir_);
   }
   model_->append(event);
-  if (const auto* done = std::get_if<zd::RunFinished>(&event))
-    results_->showSearchResult(runDir_, QString::fromStdString(done->genotype), done->params, done->cancelled);
 }
 
 void MainWindow::onFinished(const QString& runDir, bool cancelled) {
   model_->flush();
   if (!runDir.isEmpty()) runDir_ = runDir;
   setResumable(cancelled ? runDir_ : QString());
+  results_->showRun(runDir_);
   statusBar()->showMessage(cancelled ? tr("Search cancelled; its checkpoint is in %1 (File › Resume run).").arg(runDir_)
                                      : tr("Search ended; its files are in %1.").arg(runDir_));
+  if (closeWhenStopped_) close();
+}
+
+bool MainWindow::startRetraining(const QString& runDir, const zd::RunConfig& config, bool resume) {
+  if (worker_->isRunning()) {
+    showError(tr("A job is running"), tr("Wait for the running search or retraining to finish, or cancel it first."));
+    return false;
+  }
+  if (model_->runDirectory() != QDir(runDir).absolutePath() && !model_->replay(runDir)) model_->clear();
+  runDir_ = runDir;
+  tabs_->setCurrentIndex(ResultsTab);
+  statusBar()->showMessage(resume ? tr("Continuing the retraining of %1 …").arg(runDir)
+                                  : tr("Retraining the architecture of %1 …").arg(runDir));
+  return worker_->startTraining(runDir, config, resume);
+}
+
+void MainWindow::onTrainingFinished(const QString& runDir, bool cancelled, bool failed) {
+  model_->flush();
+  results_->onTrainingFinished(cancelled, failed);
+  if (!failed)
+    statusBar()->showMessage(cancelled ? tr("Retraining cancelled; its checkpoint is in %1.").arg(runDir)
+                                       : tr("Retraining finished; evaluating on the test split …"));
   if (closeWhenStopped_) close();
 }
 

@@ -47,6 +47,8 @@ class MainWindow : public QMainWindow {
   bool openRun(const QString& runDir);
   // Continues the cancelled or interrupted run in `runDir` from its checkpoint.
   bool resumeRun(const QString& runDir);
+  // Retrains the architecture of the run in `runDir` (the Results page asks for it).
+  bool startRetraining(const QString& runDir, const zd::RunConfig& config, bool resume);
 
   // How closing during a run is confirmed (default: a Yes/No question); tests and
   // the screenshot tour replace it.
@@ -59,6 +61,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void onEvent(const zd::SearchEvent& event);
   void onFinished(const QString& runDir, bool cancelled);
+  void onTrainingFinished(const QString& runDir, bool cancelled, bool failed);
   void showError(const QString& title, const QString& message);
   void setResumable(const QString& runDir);
 

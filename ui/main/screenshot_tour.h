@@ -1,7 +1,8 @@
 // The app walking itself through a short search for the README's screenshots
 // (packaging/screenshots.sh, hidden --screenshot-tour option): it fills in the
-// wizard on a data set with tiny settings, starts the search and saves a PNG of
-// every wizard page, the dashboard mid-run, the cell viewer and the results page.
+// wizard on a data set with tiny settings, starts the search, then retrains, evaluates
+// and exports its architecture, and saves a PNG of every wizard page, the dashboard
+// mid-run, the cell viewer, the retrain dialog, the retraining and the results page.
 // Each step waits (polling, never blocking) until the window shows what it needs.
 // Thread-safety: GUI thread only.
 #pragma once

@@ -2,8 +2,6 @@
 target_sources(zodarts_ui PRIVATE
   main/main_window.cpp
   main/main_window.h
-  main/results_panel.cpp
-  main/results_panel.h
   main/screenshot_tour.cpp
   main/screenshot_tour.h
 )

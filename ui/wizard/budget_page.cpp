@@ -4,7 +4,7 @@
 
 #include "ui/dashboard/count_format.h"
 #include "ui/dashboard/count_ticker.h"
-#include "ui/wizard/background_task.h"
+#include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/search_setup.h"
 
@@ -79,6 +79,13 @@ void BudgetPage::check() {
   const bool custom = preset_->currentText() == QLatin1String("custom");
   min_->setEnabled(custom);
   max_->setEnabled(custom);
+  if (!custom) {
+    // The band fields are disabled and unused: whatever was typed there (maybe
+    // invalid) gives way to the last valid band, so it cannot block the page.
+    zd::RunConfig shown = setup_->config();
+    shown.search.budget.preset = preset_->currentText().toStdString();
+    fields_->load(shown);
+  }
   zd::RunConfig config;
   problem_ = fields_->store(setup_->config(), &config);
   fields_->highlight(problem_.isEmpty() ? std::string() : fields_->blamedKey());

@@ -1,6 +1,6 @@
 #include "ui/wizard/data_page.h"
 
-#include "ui/wizard/background_task.h"
+#include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/search_setup.h"
 

@@ -3,7 +3,7 @@
 #include "ui/wizard/run_page.h"
 
 #include "ui/wizard/advanced_dialog.h"
-#include "ui/wizard/background_task.h"
+#include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/run_estimate.h"
 #include "ui/wizard/search_setup.h"

@@ -2,7 +2,6 @@
 target_sources(zodarts_ui PRIVATE
   wizard/advanced_dialog.cpp
   wizard/advanced_dialog.h
-  wizard/background_task.h
   wizard/budget_page.cpp
   wizard/budget_page.h
   wizard/config_fields.cpp

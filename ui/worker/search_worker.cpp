@@ -2,12 +2,14 @@
 #include "core/common/error.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
+#include "core/run/run_train.h"
 
 #include "ui/worker/search_worker.h"
 
 #include <QThread>
 
 #include <exception>
+#include <tuple>
 #include <string>
 
 namespace {
@@ -43,31 +45,53 @@ SearchWorker::~SearchWorker() {
 }
 
 bool SearchWorker::start(const zd::RunConfig& config, bool resume) {
+  return launch(Job::Search, QString::fromStdString(config.out),
+                [config, resume](zd::SearchObserver& observer, zd::StopToken& stop, const auto& status) {
+                  const auto outcome = zd::runSearch(config, observer, stop, resume, status);
+                  return std::make_pair(QString::fromStdString(outcome.run_dir.string()), outcome.result.cancelled);
+                });
+}
+
+bool SearchWorker::startTraining(const QString& runDir, const zd::RunConfig& config, bool resume) {
+  return launch(Job::Training, runDir,
+                [runDir, config, resume](zd::SearchObserver& observer, zd::StopToken& stop, const auto& status) {
+                  // A new retraining never overwrites an earlier one: its files are archived.
+                  if (!resume) {
+                    const auto archive = zd::archivePreviousTraining(runDir.toStdString());
+                    if (!archive.empty()) status("the earlier retraining was moved to " + archive.string());
+                  }
+                  const auto outcome =
+                      zd::runTraining(runDir.toStdString(), config, observer, stop, resume, status);
+                  return std::make_pair(runDir, outcome.result.cancelled);
+                });
+}
+
+bool SearchWorker::launch(Job job, const QString& runDir, JobBody body) {
   if (running_) return false;
   stop_->cancel = false;
   stop_->pause = false;
   running_ = true;
-  thread_ = QThread::create([this, config, resume]() {
+  job_ = job;
+  thread_ = QThread::create([this, runDir, body = std::move(body)]() {
     QueuedObserver observer([this](const zd::SearchEvent& e) { Q_EMIT eventFromThread(e, QPrivateSignal()); });
+    const std::function<void(const std::string&)> status = [this](const std::string& line) {
+      Q_EMIT statusFromThread(QString::fromStdString(line), QPrivateSignal());
+    };
     QString error;
-    QString runDir = QString::fromStdString(config.out);
+    QString dir = runDir;
     bool cancelled = false;
     try {
-      const auto outcome = zd::runSearch(config, observer, *stop_, resume, [this](const std::string& line) {
-        Q_EMIT statusFromThread(QString::fromStdString(line), QPrivateSignal());
-      });
-      runDir = QString::fromStdString(outcome.run_dir.string());
-      cancelled = outcome.result.cancelled;
+      std::tie(dir, cancelled) = body(observer, *stop_, status);
     } catch (const zd::Error& e) {
       error = QString::fromStdString(e.what());
     } catch (const std::exception& e) {
       // LibTorch errors (out of memory, a device that vanished) are not zd::Errors;
-      // they still end the run with a message instead of taking the window down.
-      error = QStringLiteral("The search stopped with an internal error: ") + QString::fromStdString(e.what());
+      // they still end the job with a message instead of taking the window down.
+      error = QStringLiteral("The job stopped with an internal error: ") + QString::fromStdString(e.what());
     }
-    Q_EMIT endFromThread(runDir, cancelled, error, QPrivateSignal());
+    Q_EMIT endFromThread(dir, cancelled, error, QPrivateSignal());
   });
-  thread_->setObjectName(QStringLiteral("search"));
+  thread_->setObjectName(job == Job::Search ? QStringLiteral("search") : QStringLiteral("training"));
   thread_->start();
   Q_EMIT runningChanged(true);
   return true;
@@ -112,7 +136,10 @@ void SearchWorker::onThreadEnd(const QString& runDir, bool cancelled, const QStr
   thread_ = nullptr;
   running_ = false;
   if (stop_->pause.exchange(false)) Q_EMIT pausedChanged(false);
-  if (!error.isEmpty()) Q_EMIT failed(error);
-  Q_EMIT finished(runDir, cancelled);
+  if (!error.isEmpty()) Q_EMIT failed(error);  // job() still tells what failed
+  const Job job = job_;
+  job_ = Job::None;
+  if (job == Job::Training) Q_EMIT trainingFinished(runDir, cancelled, !error.isEmpty());
+  else Q_EMIT finished(runDir, cancelled);
   Q_EMIT runningChanged(false);
 }

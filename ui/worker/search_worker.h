@@ -1,6 +1,7 @@
-// The GUI's handle on a running search: a thin QObject that runs zd::runSearch on
-// its own QThread and re-emits every engine event on the GUI thread, in order, as
-// a queued signal (ARCHITECTURE.md "How a search talks to the world"; STYLE.md 3).
+// The GUI's handle on the engine's long jobs: a thin QObject that runs zd::runSearch
+// — or zd::runTraining, the retraining of a run's architecture — on its own QThread
+// and re-emits every engine event on the GUI thread, in order, as a queued signal
+// (ARCHITECTURE.md "How a search talks to the world"; STYLE.md 3). One job at a time.
 // Thread-safety: create, call and destroy on the GUI thread only. Its signals are
 // always emitted on the thread it lives in (the GUI thread).
 #pragma once
@@ -12,7 +13,10 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 
 class QThread;
 
@@ -27,6 +31,8 @@ class SearchWorker : public QObject {
   Q_OBJECT
 
  public:
+  enum class Job { None, Search, Training };
+
   explicit SearchWorker(QObject* parent = nullptr);
   // Cancels a running search and waits for it to write its checkpoint and stop.
   ~SearchWorker() override;
@@ -40,8 +46,17 @@ class SearchWorker : public QObject {
   // config.json. Emits failed() when the folder is not a run; false while running.
   bool resumeRun(const QString& runDir);
 
-  // True from start() until finished() has been emitted.
+  // Retrains the architecture of the finished search in `runDir` with `config` (its
+  // config.json with the caller's `train` settings; saved back), or with `resume`
+  // continues from train_checkpoint.pt. A new retraining first moves the files of an
+  // earlier one into the run's retrain-archive/ (zd::archivePreviousTraining).
+  // Events arrive through event() like a search's; trainingFinished() ends it.
+  // False, doing nothing, while a job runs.
+  bool startTraining(const QString& runDir, const zd::RunConfig& config, bool resume);
+
+  // True from start() until finished() (or trainingFinished()) has been emitted.
   bool isRunning() const { return running_; }
+  Job job() const { return job_; }
   bool isPaused() const;
 
   // Blocks until the search thread has ended (tests and shutdown; never while the
@@ -66,6 +81,9 @@ class SearchWorker : public QObject {
   void failed(const QString& message);
   // The search thread has ended; `runDir` is the run's folder.
   void finished(const QString& runDir, bool cancelled);
+  // A retraining has ended (failed() came first when it failed); when it was neither
+  // cancelled nor failed, model.pt and model.json are in `runDir`.
+  void trainingFinished(const QString& runDir, bool cancelled, bool failed);
   void pausedChanged(bool paused);
   void runningChanged(bool running);
 
@@ -76,8 +94,13 @@ class SearchWorker : public QObject {
 
  private:
   void onThreadEnd(const QString& runDir, bool cancelled, const QString& error);
+  // Runs `job` on a new thread; it returns the run folder and whether it was cancelled.
+  using JobBody = std::function<std::pair<QString, bool>(zd::SearchObserver&, zd::StopToken&,
+                                                         const std::function<void(const std::string&)>&)>;
+  bool launch(Job job, const QString& runDir, JobBody body);
 
   std::unique_ptr<zd::StopToken> stop_;
   QThread* thread_ = nullptr;
   bool running_ = false;
+  Job job_ = Job::None;
 };

@@ -1,5 +1,5 @@
-// Short engine work for the wizard (loading a data set for its summary, sampling
-// architecture sizes, timing a few steps) runs off the GUI thread; its result comes
+// Short engine work (the wizard's data summary, size sampling and timed steps; the
+// Results page's evaluation and export) runs off the GUI thread; its result comes
 // back on the GUI thread. Thread-safety: call from the GUI thread; `work` runs on
 // Qt's global thread pool and must not touch widgets.
 #pragma once

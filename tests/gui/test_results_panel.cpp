@@ -1,0 +1,275 @@
+// The Results page with the real main window, worker and engine: the retrain dialog
+// validates every §7 setting; a retraining started from it runs on the worker, its
+// curves follow the events, it is evaluated on the test split and the page shows
+// exactly metrics.json (accuracy, AUC, per-class table, confusion matrix); cancel
+// keeps a checkpoint that "Continue retraining" finishes; the export writes an ONNX
+// file verified against the network; an unwritable target is an error, not a crash;
+// reopening the run shows the same page from its files.
+#include "core/train/metrics.h"
+#include "core/train/train_options.h"
+#include "tests/gui/tiny_data.h"
+#include "ui/dashboard/run_model.h"
+#include "ui/main/main_window.h"
+#include "ui/results/confusion_matrix_view.h"
+#include "ui/results/results_panel.h"
+#include "ui/results/retrain_curves_plot.h"
+#include "ui/results/retrain_dialog.h"
+#include "ui/wizard/config_fields.h"
+#include "ui/worker/search_worker.h"
+
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
+#include <QtTest>
+#include <QtWidgets>
+
+#include <fstream>
+#include <set>
+
+namespace {
+
+void type(RetrainDialog* dialog, const std::string& key, const QString& value) {
+  auto* edit = qobject_cast<QLineEdit*>(dialog->fields()->editor(key));
+  QVERIFY2(edit, key.c_str());
+  edit->selectAll();
+  QTest::keyClicks(edit, value);
+}
+
+// Leaf keys of a JSON object, dotted.
+void leafKeys(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
+  for (const auto& [name, value] : j.items()) {
+    const std::string key = prefix + name;
+    if (value.is_object()) leafKeys(value, key + ".", out);
+    else out.insert(key);
+  }
+}
+
+// A short retraining: 2 epochs, C=4, one thread.
+void makeShort(RetrainDialog* dialog, int epochs) {
+  type(dialog, "train.epochs", QString::number(epochs));
+  type(dialog, "train.channels", QStringLiteral("4"));
+  type(dialog, "train.batch", QStringLiteral("32"));
+  type(dialog, "train.warmup_epochs", QStringLiteral("0"));
+  type(dialog, "train.augment.resize", QStringLiteral("0"));
+  type(dialog, "threads", QStringLiteral("1"));
+}
+
+zd::ClassificationMetrics readMetricsFile(const QString& file) {
+  std::ifstream in(file.toStdString());
+  return zd::metricsFromJson(nlohmann::json::parse(in));
+}
+
+}  // namespace
+
+class TestResultsPanel : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString data_;
+  QString run_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    data_ = writeTinyNpz(dir_.path(), /*train=*/128);
+    run_ = dir_.filePath(QStringLiteral("run"));
+    MainWindow window;
+    QSignalSpy finished(window.worker(), &SearchWorker::finished);
+    QVERIFY(window.startSearch(tinySearchConfig(data_, run_, 2)));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.at(0).at(1).toBool(), false);
+    // Before any retraining: Retrain is offered, evaluation and export are not.
+    ResultsPanel* results = window.results();
+    QCOMPARE(results->runDirectory(), run_);
+    QVERIFY(results->retrainButton()->isEnabled());
+    QVERIFY(!results->exportButton()->isEnabled());
+    QVERIFY(!results->hasMetrics());
+  }
+
+  void retrainDialogHoldsEverySettingAndValidates() {
+    MainWindow window;
+    QVERIFY(window.openRun(run_));
+    RetrainDialog* dialog = window.results()->openRetrainDialog();
+    QVERIFY(dialog);
+    // Every retraining setting of the engine has a field (none forgotten).
+    std::set<std::string> expected;
+    leafKeys(zd::toJson(zd::TrainOptions{}), "train.", expected);
+    const auto shownKeys = dialog->fields()->keys();
+    const std::set<std::string> shown(shownKeys.begin(), shownKeys.end());
+    for (const auto& key : expected) QVERIFY2(shown.count(key), key.c_str());
+    // The paper's defaults are shown, and valid.
+    QCOMPARE(qobject_cast<QLineEdit*>(dialog->fields()->editor("train.epochs"))->text(), QStringLiteral("300"));
+    QVERIFY(dialog->problem().isEmpty());
+    QVERIFY(dialog->okButton()->isEnabled());
+    // Invalid values are named by their label, and block the dialog.
+    type(dialog, "train.epochs", QStringLiteral("0"));
+    QVERIFY2(dialog->problem().contains(QStringLiteral("Epochs")), qPrintable(dialog->problem()));
+    QVERIFY(!dialog->okButton()->isEnabled());
+    type(dialog, "train.epochs", QStringLiteral("20"));
+    QVERIFY(dialog->problem().isEmpty());
+    type(dialog, "train.lr", QStringLiteral("fast"));
+    QVERIFY2(dialog->problem().contains(QStringLiteral("Learning rate")), qPrintable(dialog->problem()));
+    type(dialog, "train.lr", QStringLiteral("0.05"));
+    type(dialog, "train.cutmix_prob", QStringLiteral("1.5"));
+    QVERIFY2(dialog->problem().contains(QStringLiteral("CutMix share")), qPrintable(dialog->problem()));
+    type(dialog, "train.cutmix_prob", QStringLiteral("0.25"));
+    QVERIFY(dialog->problem().isEmpty());
+    QCOMPARE(dialog->config().train.epochs, 20);
+    QCOMPARE(dialog->config().train.lr, 0.05);
+    QCOMPARE(dialog->config().train.cutmix_prob, 0.25);
+    dialog->reject();
+  }
+
+  void retrainThenEvaluateShowsMetricsJson() {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openRun(run_));
+    ResultsPanel* results = window.results();
+    QSignalSpy trained(window.worker(), &SearchWorker::trainingFinished);
+    QSignalSpy evaluated(results, &ResultsPanel::evaluationFinished);
+    RetrainDialog* dialog = results->openRetrainDialog();
+    QVERIFY(dialog);
+    makeShort(dialog, 2);
+    QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+    dialog->okButton()->click();
+    QVERIFY(window.worker()->isRunning());
+    QCOMPARE(window.worker()->job(), SearchWorker::Job::Training);
+    QVERIFY(!results->retrainButton()->isEnabled());  // one job at a time
+    QVERIFY(results->cancelButton()->isVisible());
+    QVERIFY(trained.wait(120000));
+    QCOMPARE(trained.at(0).at(1).toBool(), false);  // not cancelled
+    QCOMPARE(trained.at(0).at(2).toBool(), false);  // not failed
+    QVERIFY(evaluated.count() == 1 || evaluated.wait(60000));
+    QCOMPARE(evaluated.at(0).at(0).toBool(), true);
+
+    // The curves follow the two epochs; the progress is full.
+    window.model()->flush();
+    QCOMPARE(results->curvesPlot()->plot()->graph(0)->dataCount(), 2);
+    QCOMPARE(results->curvesPlot()->plot()->graph(3)->dataCount(), 2);
+    QCOMPARE(results->progressBar()->value(), results->progressBar()->maximum());
+    QVERIFY(!results->cancelButton()->isVisible());
+
+    // The page shows exactly what metrics.json holds.
+    const zd::ClassificationMetrics m = readMetricsFile(QDir(run_).filePath(QStringLiteral("metrics.json")));
+    QVERIFY(results->hasMetrics());
+    QCOMPARE(results->metrics().samples, int64_t{32});
+    QCOMPARE(results->metrics().accuracy, m.accuracy);
+    QCOMPARE(results->metrics().auc, m.auc);
+    std::ifstream metricsFile(QDir(run_).filePath(QStringLiteral("metrics.json")).toStdString());
+    const auto classes = nlohmann::json::parse(metricsFile).at("classes").get<std::vector<std::string>>();
+    QCOMPARE(results->metrics().classNames.size(), 2);
+    QCOMPARE(results->metrics().classNames.at(1).toStdString(), classes.at(1));
+    const auto& shown = results->confusionView()->counts();
+    QCOMPARE(shown.size(), 2);
+    qint64 total = 0, diagonal = 0;
+    for (int r = 0; r < 2; ++r) {
+      for (int c = 0; c < 2; ++c) {
+        QCOMPARE(shown[r][c], m.confusion[r][c]);
+        total += shown[r][c];
+        diagonal += r == c ? shown[r][c] : 0;
+        QVERIFY(!results->confusionView()->cellRect(r, c).isEmpty());
+      }
+      const double rowTotal = static_cast<double>(shown[r][0] + shown[r][1]);
+      if (rowTotal > 0) QCOMPARE(results->confusionView()->rowShare(r, r), shown[r][r] / rowTotal);
+    }
+    QCOMPARE(total, qint64{32});
+    QCOMPARE(static_cast<double>(diagonal) / total, m.accuracy);  // accuracy is the diagonal's share
+    QCOMPARE(results->perClassTable()->rowCount(), 2);
+    QCOMPARE(results->perClassTable()->item(1, 0)->text().toStdString(), classes.at(1));
+    QCOMPARE(results->perClassTable()->item(0, 1)->text(), QString::number(shown[0][0] + shown[0][1]));
+    QVERIFY(results->exportButton()->isEnabled());
+  }
+
+  void exportWritesAVerifiedModel() {
+    MainWindow window;
+    QVERIFY(window.openRun(run_));
+    ResultsPanel* results = window.results();
+    QVERIFY(results->exportButton()->isEnabled());
+    QSignalSpy exported(results, &ResultsPanel::exportFinished);
+    const QString file = dir_.filePath(QStringLiteral("exported.onnx"));
+    results->exportTo(file);
+    QVERIFY(exported.wait(60000));
+    QCOMPARE(exported.at(0).at(0).toBool(), true);
+    QVERIFY(QFileInfo::exists(file));
+    QVERIFY2(results->exportResult().contains(QStringLiteral("OK")), qPrintable(results->exportResult()));
+    QVERIFY2(results->exportResult().contains(QStringLiteral("32 image(s)")), qPrintable(results->exportResult()));
+
+    // A folder that does not exist: an error dialog, no file, no crash.
+    QSignalSpy errors(results, &ResultsPanel::errorOccurred);
+    const QString bad = dir_.filePath(QStringLiteral("no/such/folder/model.onnx"));
+    results->exportTo(bad);
+    QVERIFY(exported.wait(60000));
+    QCOMPARE(exported.at(1).at(0).toBool(), false);
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(!QFileInfo::exists(bad));
+    QVERIFY(window.findChild<QMessageBox*>(QStringLiteral("errorDialog")));
+  }
+
+  void cancelledRetrainingContinues() {
+    MainWindow window;
+    QVERIFY(window.openRun(run_));
+    ResultsPanel* results = window.results();
+    QSignalSpy trained(window.worker(), &SearchWorker::trainingFinished);
+    QSignalSpy evaluated(results, &ResultsPanel::evaluationFinished);
+    // The run was retrained before: starting over asks first, then archives that training.
+    int asked = 0;
+    results->setReplaceConfirmation([&asked]() { return ++asked > 0; });
+    const QString firstModel = QDir(run_).filePath(QStringLiteral("model.pt"));
+    QVERIFY(QFileInfo::exists(firstModel));
+    RetrainDialog* dialog = results->openRetrainDialog();
+    QVERIFY(dialog);
+    // Long enough (tiny epochs take milliseconds) for the cancel to land mid-run.
+    makeShort(dialog, 40);
+    dialog->okButton()->click();
+    // Cancel once the first epoch is done.
+    bool cancelled = false;
+    connect(window.worker(), &SearchWorker::event, &window, [&](const zd::SearchEvent& e) {
+      if (std::holds_alternative<zd::TrainEpochFinished>(e) && !cancelled) {
+        cancelled = true;
+        results->cancelButton()->click();
+      }
+    });
+    QVERIFY(trained.wait(120000));
+    QCOMPARE(asked, 1);
+    QCOMPARE(QDir(QDir(run_).filePath(QStringLiteral("retrain-archive"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+    QVERIFY(cancelled);
+    QVERIFY2(trained.at(0).at(1).toBool(),
+             qPrintable(QStringLiteral("not cancelled; epochs done: %1").arg(window.model()->data().retrainEpoch.size())));
+    window.model()->flush();
+    QVERIFY(window.model()->data().retrainCancelled);
+    QVERIFY(!results->continueButton()->isHidden());
+    QVERIFY(results->continueButton()->isEnabled());
+    QVERIFY(results->findChild<QLabel*>(QStringLiteral("retrainStatus"))->text().contains(QStringLiteral("cancelled")));
+
+    results->continueButton()->click();
+    QVERIFY(window.worker()->isRunning());
+    QVERIFY(trained.wait(120000));
+    QCOMPARE(trained.at(1).at(1).toBool(), false);
+    window.model()->flush();
+    QCOMPARE(window.model()->data().retrainEpoch.size(), 40);  // epochs 0..39, none twice
+    QVERIFY(results->continueButton()->isHidden());
+    // The finished retraining is evaluated (not the cancelled one).
+    QVERIFY(evaluated.wait(60000));
+    QCOMPARE(evaluated.count(), 1);
+    QVERIFY(results->hasMetrics());
+  }
+
+  void reopenedRunShowsTheSamePage() {
+    MainWindow first;
+    QVERIFY(first.openRun(run_));
+    MainWindow second;
+    QVERIFY(second.openRun(run_));
+    ResultsPanel* a = first.results();
+    ResultsPanel* b = second.results();
+    QVERIFY(b->hasMetrics());
+    QCOMPARE(b->metrics().accuracy, a->metrics().accuracy);
+    QCOMPARE(b->confusionView()->counts(), a->confusionView()->counts());
+    QCOMPARE(b->curvesPlot()->plot()->graph(0)->dataCount(), a->curvesPlot()->plot()->graph(0)->dataCount());
+    QVERIFY(b->retrainButton()->isEnabled());
+    QVERIFY(b->exportButton()->isEnabled());
+  }
+};
+
+QTEST_MAIN(TestResultsPanel)
+#include "test_results_panel.moc"

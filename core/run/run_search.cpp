@@ -9,25 +9,12 @@
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/search/budget.h"
+#include "core/search/observer_tools.h"
 
 #include <nlohmann/json.hpp>
 
 namespace zd {
 namespace {
-
-// Sends every event to the run's log and to the caller's observer.
-class TeeObserver : public SearchObserver {
- public:
-  TeeObserver(SearchObserver& a, SearchObserver& b) : a_(a), b_(b) {}
-  void onEvent(const SearchEvent& event) override {
-    a_.onEvent(event);
-    b_.onEvent(event);
-  }
-
- private:
-  SearchObserver& a_;
-  SearchObserver& b_;
-};
 
 nlohmann::json genotypeFile(const SearchResult& result, const Dataset& data, const RunConfig& config,
                             const BudgetBand& band) {

@@ -7,6 +7,7 @@
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
+#include "core/search/observer_tools.h"
 #include "core/train/genotype_sampling.h"
 #include "core/train/trained_model.h"
 
@@ -20,19 +21,6 @@
 namespace zd {
 namespace fs = std::filesystem;
 namespace {
-
-class TeeObserver : public SearchObserver {
- public:
-  TeeObserver(SearchObserver& a, SearchObserver& b) : a_(a), b_(b) {}
-  void onEvent(const SearchEvent& event) override {
-    a_.onEvent(event);
-    b_.onEvent(event);
-  }
-
- private:
-  SearchObserver& a_;
-  SearchObserver& b_;
-};
 
 Genotype readGenotypeFile(const fs::path& path) {
   if (!fs::exists(path))

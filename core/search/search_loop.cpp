@@ -5,6 +5,7 @@
 #include "core/data/batch_augment.h"
 #include "core/nas/param_count.h"
 #include "core/search/checkpoint.h"
+#include "core/search/observer_tools.h"
 #include "core/search/report_failures.h"
 #include "core/search/search_engine.h"
 
@@ -139,18 +140,12 @@ class Loop {
     return nextBatch(data_.arch_half, idx);
   }
 
-  // Waits while paused; returns false when cancelled.
-  bool keepGoing() {
-    while (stop_.pause.load() && !stop_.cancel.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return !stop_.cancel.load();
-  }
-
   bool runEpoch() {
     const int64_t n = data_.weight_half.size();
     const auto epoch_start = Clock::now();
     const double carried = state_.epoch_seconds;
     for (; state_.step_in_epoch < steps_per_epoch_; ++state_.step_in_epoch) {
-      if (!keepGoing()) {
+      if (!keepGoing(stop_)) {
         state_.epoch_seconds = carried + secondsSince(epoch_start);
         return false;
       }

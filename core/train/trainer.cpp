@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
 #include "core/search/checkpoint.h"
+#include "core/search/observer_tools.h"
 #include "core/search/report_failures.h"
 #include "core/search/weight_step.h"
 #include "core/train/batch_mixing.h"
@@ -151,19 +152,13 @@ class Loop {
     observer_.onEvent(e);
   }
 
-  // Waits while paused; returns false when cancelled.
-  bool keepGoing() {
-    while (stop_.pause.load() && !stop_.cancel.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return !stop_.cancel.load();
-  }
-
   bool runEpoch() {
     const int64_t n = data_.train.size();
     const auto epoch_start = Clock::now();
     const double carried = state_.epoch_seconds;
     net_->train();
     for (; state_.step_in_epoch < steps_per_epoch_; ++state_.step_in_epoch) {
-      if (!keepGoing()) {
+      if (!keepGoing(stop_)) {
         state_.epoch_seconds = carried + secondsSince(epoch_start);
         return false;
       }

@@ -8,6 +8,7 @@
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
+#include "tests/common/event_recorder.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -65,22 +66,7 @@ zd::RunConfig tinyConfig(const fs::path& data, const fs::path& out) {
   return c;
 }
 
-class Recorder : public zd::SearchObserver {
- public:
-  std::vector<zd::SearchEvent> events;
-  std::function<void(const zd::SearchEvent&)> hook;
-  void onEvent(const zd::SearchEvent& e) override {
-    events.push_back(e);
-    if (hook) hook(e);
-  }
-  template <class T>
-  std::vector<T> all() const {
-    std::vector<T> out;
-    for (const auto& e : events)
-      if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
-  }
-};
+using Recorder = EventRecorder;
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/train/inference.h"
 #include "core/train/trainer.h"
+#include "tests/common/event_recorder.h"
 
 #include <torch/torch.h>
 
@@ -50,22 +51,7 @@ zd::TrainOptions tinyOptions() {
   return o;
 }
 
-class Recorder : public zd::SearchObserver {
- public:
-  std::vector<zd::SearchEvent> events;
-  std::function<void(const zd::SearchEvent&)> hook;
-  void onEvent(const zd::SearchEvent& e) override {
-    events.push_back(e);
-    if (hook) hook(e);
-  }
-  template <class T>
-  std::vector<T> all() const {
-    std::vector<T> out;
-    for (const auto& e : events)
-      if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
-  }
-};
+using Recorder = EventRecorder;
 
 }  // namespace
 

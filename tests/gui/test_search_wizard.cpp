@@ -8,6 +8,7 @@
 #include "ui/wizard/budget_page.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/data_page.h"
+#include "ui/wizard/run_estimate.h"
 #include "ui/wizard/run_page.h"
 #include "ui/wizard/schedule_page.h"
 #include "ui/wizard/search_setup.h"
@@ -272,9 +273,23 @@ class TestSearchWizard : public QObject {
     enter(page, "search.batch", "16");
     QSignalSpy estimated(page, &RunPage::estimated);
     page->estimate();
-    QVERIFY(estimated.wait(60000));
+    QVERIFY(estimated.wait(120000));
     QVERIFY(estimated.at(0).at(0).toDouble() > 0);
     QVERIFY2(page->estimateText().startsWith(QStringLiteral("Estimated run time")), qPrintable(page->estimateText()));
+
+    // The estimate adds up both phases' timed steps over the run's epochs.
+    zd::RunConfig config = wizard->config();
+    config.search.epochs = 5;
+    config.search.switch_epoch = 2;
+    DataFacts facts;
+    facts.channels = 1;
+    facts.classes = 2;
+    facts.image_size = 28;
+    facts.search_images = 320;
+    const RunEstimate e = estimateRunTime(config, facts);
+    QVERIFY(e.step_seconds > 0 && e.phase2_step_seconds > 0);
+    const double steps = std::ceil(320 * (1.0 - config.data.arch_fraction) / config.search.batch);
+    QVERIFY(std::abs(e.seconds - steps * (2 * e.step_seconds + 3 * e.phase2_step_seconds)) < 1e-9 * e.seconds + 1e-12);
   }
 
   void acceptedSettingsAreRemembered() {

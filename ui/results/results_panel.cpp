@@ -28,6 +28,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -209,7 +210,8 @@ void ResultsPanel::refreshFromModel() {
 
   // The retraining.
   const RunProgress& p = model_->retrainProgress();
-  progress_->setValue(static_cast<int>(1000 * (d.retrainRunning ? p.fraction : d.retrainEpoch.isEmpty() ? 0 : 1)));
+  const double done = d.retrainEpochs > 0 ? std::min(1.0, static_cast<double>(d.retrainEpoch.size()) / d.retrainEpochs) : 0;
+  progress_->setValue(static_cast<int>(1000 * (d.retrainRunning ? p.fraction : done)));
   if (!d.retrainFailure.isEmpty()) {
     retrainStatus_->setText(tr("The retraining failed: %1").arg(d.retrainFailure));
   } else if (d.retrainRunning) {

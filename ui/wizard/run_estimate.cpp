@@ -44,22 +44,36 @@ RunEstimate estimateRunTime(const zd::RunConfig& config, const DataFacts& facts)
     auto [x, y] = batch();
     engine.step(x, y, batch, rng);
   };
-  step();  // the first step allocates; not timed
   // One whole round of R steps: R weight steps (real + perturbed copy) and one
-  // architecture update, in the run's proportion.
+  // architecture update, in the run's proportion; seconds per step of `batch`.
   const int steps = std::max(1, options.arch.rounds - 1);
-  const auto t0 = Clock::now();
-  for (int i = 0; i < steps; ++i) step();
-  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();  // wait for the GPU
-  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto timeRound = [&]() {
+    step();  // the first step of a phase allocates; not timed
+    const auto t0 = Clock::now();
+    for (int i = 0; i < steps; ++i) step();
+    if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();  // wait for the GPU
+    return std::chrono::duration<double>(Clock::now() - t0).count() / steps;
+  };
+  const double phase1 = timeRound();
+  // Phase 2 computes three kernel sizes per convolution and the depth mixture: dense,
+  // it costs more than phase 1, so it is timed too.
+  const int epochs = config.search.epochs;
+  const int phase1_epochs = options.size_search ? std::clamp(options.switch_epoch, 0, epochs) : epochs;
+  double phase2 = phase1;
+  if (phase1_epochs < epochs) {
+    engine.beginEpoch(phase1_epochs);  // enters phase 2 as the loop does
+    phase2 = timeRound();
+  }
 
   RunEstimate e;
-  e.timed_steps = steps + 1;
+  const double scale = static_cast<double>(config.search.batch) / options.batch;
+  e.timed_steps = phase1_epochs < epochs ? 2 * (steps + 1) : steps + 1;
   e.timed_batch = static_cast<int>(options.batch);
-  e.step_seconds = seconds / steps * config.search.batch / options.batch;
+  e.step_seconds = phase1 * scale;
+  e.phase2_step_seconds = phase2 * scale;
   const double weight_images = static_cast<double>(facts.search_images) * (1.0 - config.data.arch_fraction);
   const double steps_per_epoch = std::max(1.0, std::ceil(weight_images / config.search.batch));
-  e.seconds = e.step_seconds * steps_per_epoch * config.search.epochs;
+  e.seconds = steps_per_epoch * (e.step_seconds * phase1_epochs + e.phase2_step_seconds * (epochs - phase1_epochs));
   e.device = QString::fromStdString(zd::describeDevice(device));
   return e;
 }

@@ -150,10 +150,12 @@ void RunPage::estimate() {
       [this, generation](RunEstimate e) {
         if (generation != generation_) return;
         estimateButton_->setEnabled(true);
-        estimate_->setText(tr("Estimated run time: about %1 on %2 (%3 s per step of the full batch; timed %4 "
-                              "steps of %5 images, before skipping zero-weight ops speeds it up).")
+        estimate_->setText(tr("Estimated run time: at most about %1 on %2 (%3 s per step of the full batch in "
+                              "phase 1, %4 s in phase 2; timed %5 steps of %6 images). Skipping zero-weight ops "
+                              "makes the annealed epochs faster.")
                                .arg(duration(e.seconds), e.device)
                                .arg(e.step_seconds, 0, 'f', 2)
+                               .arg(e.phase2_step_seconds, 0, 'f', 2)
                                .arg(e.timed_steps)
                                .arg(e.timed_batch));
         Q_EMIT estimated(e.seconds);

@@ -2,22 +2,13 @@
 // and validation accuracy (right axis), the kept (best) epoch marked.
 #pragma once
 
+#include "ui/dashboard/loss_accuracy_plot.h"
 #include "ui/dashboard/run_plot_data.h"
 
-#include <QWidget>
-
-class QCustomPlot;
-class QCPItemStraightLine;
-
 // Thread-safety: GUI thread only, like every widget.
-class RetrainCurvesPlot : public QWidget {
+class RetrainCurvesPlot : public LossAccuracyPlot {
   Q_OBJECT
  public:
   explicit RetrainCurvesPlot(QWidget* parent = nullptr);
   void refresh(const RunPlotData& data);
-  QCustomPlot* plot() const { return plot_; }
-
- private:
-  QCustomPlot* plot_;
-  QCPItemStraightLine* bestLine_;
 };

@@ -4,14 +4,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
-#include <QVBoxLayout>
 
 namespace {
 
@@ -69,8 +65,7 @@ const std::vector<Group>& groups() {
 
 }  // namespace
 
-RetrainDialog::RetrainDialog(const zd::RunConfig& config, QWidget* parent)
-    : QDialog(parent), base_(config), config_(config), fields_(new ConfigFields(this)) {
+RetrainDialog::RetrainDialog(const zd::RunConfig& config, QWidget* parent) : ConfigDialog(config, parent) {
   setWindowTitle(tr("Retrain the architecture"));
   auto* columns = new QHBoxLayout;
   for (const Group& group : groups()) {
@@ -80,13 +75,13 @@ RetrainDialog::RetrainDialog(const zd::RunConfig& config, QWidget* parent)
       const QString label = tr(row.label);
       QWidget* editor = nullptr;
       if (row.kind == Row::Check) {
-        editor = fields_->addCheck(row.key, label, box);
+        editor = fields()->addCheck(row.key, label, box);
         form->addRow(QString(), editor);
       } else if (row.kind == Row::Choice) {
-        editor = fields_->addChoice(row.key, label, {QStringLiteral("argmax"), QStringLiteral("sample")}, box);
+        editor = fields()->addChoice(row.key, label, {QStringLiteral("argmax"), QStringLiteral("sample")}, box);
         form->addRow(label, editor);
       } else {
-        auto* edit = fields_->addLine(row.key, label, box);
+        auto* edit = fields()->addLine(row.key, label, box);
         edit->setMaximumWidth(110);
         editor = edit;
         form->addRow(label, edit);
@@ -95,43 +90,13 @@ RetrainDialog::RetrainDialog(const zd::RunConfig& config, QWidget* parent)
     }
     columns->addWidget(box, 0, Qt::AlignTop);
   }
-  fields_->load(config);
-
-  problemLabel_ = new QLabel(this);
-  problemLabel_->setObjectName(QStringLiteral("problem"));
-  problemLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
-  problemLabel_->setWordWrap(true);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
-                                       QDialogButtonBox::RestoreDefaults, this);
-  ok_ = buttons->button(QDialogButtonBox::Ok);
-  ok_->setText(tr("Retrain"));
-  connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-  connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this]() {
-    zd::RunConfig defaults = base_;
-    defaults.train = zd::TrainOptions{};
-    fields_->load(defaults);
-    check();
-  });
-  auto* intro = new QLabel(tr("The architecture the search derived is trained from scratch on the training split; "
-                              "the epoch with the best validation accuracy is kept, then scored on the test split. "
-                              "Defaults are the paper's protocol (ALGORITHM.md §7)."),
-                           this);
-  intro->setWordWrap(true);
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(intro);
-  layout->addLayout(columns);
-  layout->addWidget(problemLabel_);
-  layout->addWidget(buttons);
-  connect(fields_, &ConfigFields::edited, this, &RetrainDialog::check);
-  check();
-}
-
-void RetrainDialog::check() {
-  zd::RunConfig config;
-  problem_ = fields_->store(base_, &config);
-  fields_->highlight(problem_.isEmpty() ? std::string() : fields_->blamedKey());
-  problemLabel_->setText(problem_);
-  ok_->setEnabled(problem_.isEmpty());
-  if (problem_.isEmpty()) config_ = config;
+  finish(tr("The architecture the search derived is trained from scratch on the training split; the epoch with "
+            "the best validation accuracy is kept, then scored on the test split. Defaults are the paper's protocol "
+            "(ALGORITHM.md §7)."),
+         columns, [](const zd::RunConfig& base) {
+           zd::RunConfig defaults = base;
+           defaults.train = zd::TrainOptions{};
+           return defaults;
+         });
+  okButton()->setText(tr("Retrain"));
 }

@@ -4,34 +4,12 @@
 // own checks. Thread-safety: GUI thread only.
 #pragma once
 
-#include "core/run/run_config.h"
+#include "ui/wizard/config_dialog.h"
 
-#include <QDialog>
-
-class ConfigFields;
-class QLabel;
-class QPushButton;
-
-class RetrainDialog : public QDialog {
+class RetrainDialog : public ConfigDialog {
   Q_OBJECT
 
  public:
   // Edits the retraining settings of `config` (a run's config.json).
   explicit RetrainDialog(const zd::RunConfig& config, QWidget* parent = nullptr);
-
-  // The edited config; valid whenever problem() is empty.
-  const zd::RunConfig& config() const { return config_; }
-  QString problem() const { return problem_; }
-  ConfigFields* fields() const { return fields_; }
-  QPushButton* okButton() const { return ok_; }
-
- private:
-  void check();
-
-  zd::RunConfig base_;
-  zd::RunConfig config_;
-  ConfigFields* fields_;
-  QLabel* problemLabel_;
-  QPushButton* ok_;
-  QString problem_;
 };

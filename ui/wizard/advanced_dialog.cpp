@@ -4,11 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -41,7 +39,7 @@ void leafKeys(const nlohmann::json& j, const std::string& prefix, std::vector<st
 
 AdvancedDialog::AdvancedDialog(const zd::RunConfig& config, const std::set<std::string>& shownElsewhere,
                                QWidget* parent)
-    : QDialog(parent), base_(config), config_(config), fields_(new ConfigFields(this)) {
+    : ConfigDialog(config, parent) {
   setWindowTitle(tr("Advanced settings"));
   auto* host = new QWidget(this);
   auto* form = new QFormLayout(host);
@@ -57,48 +55,21 @@ AdvancedDialog::AdvancedDialog(const zd::RunConfig& config, const std::set<std::
                                                                                .replace(QLatin1Char('.'), QLatin1Char('/'))
                                                                                .toStdString()));
     if (value.is_boolean()) {
-      form->addRow(QString(), fields_->addCheck(key, label, host));
+      form->addRow(QString(), fields()->addCheck(key, label, host));
     } else if (choices().count(key)) {
-      form->addRow(label, fields_->addChoice(key, label, choices().at(key), host));
+      form->addRow(label, fields()->addChoice(key, label, choices().at(key), host));
     } else {
-      auto* edit = fields_->addLine(key, label, host);
+      auto* edit = fields()->addLine(key, label, host);
       edit->setMaximumWidth(140);
       form->addRow(label, edit);
     }
   }
-  fields_->load(config);
-
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(host);
   scroll->setWidgetResizable(true);
-  problemLabel_ = new QLabel(this);
-  problemLabel_->setObjectName(QStringLiteral("problem"));
-  problemLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
-  problemLabel_->setWordWrap(true);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
-                                       QDialogButtonBox::RestoreDefaults, this);
-  ok_ = buttons->button(QDialogButtonBox::Ok);
-  connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-  connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this]() {
-    fields_->load(zd::RunConfig{});
-    check();
-  });
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(tr("Defaults are those of the ZO-DARTS++ paper (ALGORITHM.md)."), this));
-  layout->addWidget(scroll, 1);
-  layout->addWidget(problemLabel_);
-  layout->addWidget(buttons);
+  auto* body = new QVBoxLayout;
+  body->addWidget(scroll, 1);
+  finish(tr("Defaults are those of the ZO-DARTS++ paper (ALGORITHM.md)."), body,
+         [](const zd::RunConfig&) { return zd::RunConfig{}; });
   resize(460, 600);
-  connect(fields_, &ConfigFields::edited, this, &AdvancedDialog::check);
-  check();
-}
-
-void AdvancedDialog::check() {
-  zd::RunConfig config;
-  problem_ = fields_->store(base_, &config);
-  fields_->highlight(problem_.isEmpty() ? std::string() : fields_->blamedKey());
-  problemLabel_->setText(problem_);
-  ok_->setEnabled(problem_.isEmpty());
-  if (problem_.isEmpty()) config_ = config;
 }

@@ -4,6 +4,8 @@ target_sources(zodarts_ui PRIVATE
   wizard/advanced_dialog.h
   wizard/budget_page.cpp
   wizard/budget_page.h
+  wizard/config_dialog.cpp
+  wizard/config_dialog.h
   wizard/config_fields.cpp
   wizard/config_fields.h
   wizard/data_page.cpp

@@ -155,7 +155,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--arch-fraction", c.data.arch_fraction, "data.arch_fraction",
              "share of the training images that trains the architecture");
   add.option("--device", c.device, "device", "auto, cpu, cuda or cuda:N");
-  add.option("--threads", c.threads, "threads", "CPU threads for LibTorch (0 = all cores)");
+  add.option("--threads", c.threads, "threads",
+             "CPU threads for LibTorch (0 = all cores); idle threads spin briefly, then sleep "
+             "(GOMP_SPINCOUNT=10000 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set)");
   add.option("--seed", s.seed, "search.seed", "random seed");
   add.option("--checkpoint-every", s.checkpoint_every, "search.checkpoint_every",
              "epochs between checkpoints (0 = never)");

@@ -1,4 +1,5 @@
 // zodarts-studio: the ZO-DARTS++ Studio desktop application (ui/main/main_window.h).
+#include "app/omp_wait_policy.h"
 #include "ui/main/main_window.h"
 #include "ui/main/screenshot_tour.h"
 
@@ -7,6 +8,7 @@
 #include <QThreadPool>
 
 int main(int argc, char** argv) {
+  zd::applyOmpWaitPolicy(argv);  // first: it may start this program again
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("ZO-DARTS++ Studio"));
   QApplication::setOrganizationName(QStringLiteral("zodarts"));

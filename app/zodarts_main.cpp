@@ -5,6 +5,7 @@
 #include "app/cli_progress.h"
 #include "app/cli_search_options.h"
 #include "app/cli_train.h"
+#include "app/omp_wait_policy.h"
 #if ZODARTS_WITH_EXPORT
 #include "app/cli_bench_onnx.h"
 #include "app/cli_export.h"
@@ -51,6 +52,7 @@ int runSearchCommand(const zd::SearchCli& cli, const CLI::App& cmd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  zd::applyOmpWaitPolicy(argv);  // first: it may start this program again
   CLI::App app{"zodarts — ZO-DARTS++ neural architecture search for medical images (headless)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(ZODARTS_VERSION));

@@ -1,5 +1,7 @@
 #include "ui/dashboard/loss_accuracy_plot.h"
 
+#include "ui/dashboard/plot_legend.h"
+
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -38,8 +40,7 @@ LossAccuracyPlot::LossAccuracyPlot(const QString& xLabel, const QString& solid, 
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
     graph->setName(g.name);
   }
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
+  placeLegendBelow(plot_, 2);
   marker_->setPen(QPen(marker, 1, Qt::DotLine));
   marker_->setVisible(false);
   auto* layout = new QVBoxLayout(this);

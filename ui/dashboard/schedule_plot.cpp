@@ -1,5 +1,7 @@
 #include "ui/dashboard/schedule_plot.h"
 
+#include "ui/dashboard/plot_legend.h"
+
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -29,8 +31,7 @@ SchedulePlot::SchedulePlot(QWidget* parent) : QWidget(parent), plot_(new QCustom
     graph->setLineStyle(QCPGraph::lsStepLeft);  // each value holds for its whole epoch
     graph->setName(g.name);
   }
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
+  placeLegendBelow(plot_, 3);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);

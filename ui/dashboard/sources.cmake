@@ -7,6 +7,7 @@ target_sources(zodarts_ui PRIVATE
   dashboard/distribution_heat_map.cpp
   dashboard/edge_history_plot.cpp
   dashboard/loss_accuracy_plot.cpp
+  dashboard/plot_legend.cpp
   dashboard/run_dashboard.cpp
   dashboard/run_model.cpp
   dashboard/run_plot_data.cpp

@@ -56,6 +56,9 @@ MainWindow::MainWindow(QWidget* parent)
   connect(results_, &ResultsPanel::retrainRequested, this, &MainWindow::startRetraining);
   connect(results_, &ResultsPanel::cancelRequested, worker_, &SearchWorker::cancel);
   connect(results_, &ResultsPanel::errorOccurred, this, &MainWindow::showError);
+  connect(results_, &ResultsPanel::evaluationFinished, this, [this](bool ok) {
+    if (ok) statusBar()->showMessage(tr("Evaluated on the test split: metrics.json and report.md are in %1.").arg(runDir_));
+  });
   connect(worker_, &SearchWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
   connect(worker_, &SearchWorker::runningChanged, this, [this](bool running) {
     results_->setJobRunning(running, worker_->job() == SearchWorker::Job::Training);

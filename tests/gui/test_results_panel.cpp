@@ -4,7 +4,8 @@
 // exactly metrics.json (accuracy, AUC, per-class table, confusion matrix); cancel
 // keeps a checkpoint that "Continue retraining" finishes; the export writes an ONNX
 // file verified against the network; an unwritable target is an error, not a crash;
-// reopening the run shows the same page from its files.
+// reopening the run shows the same page from its files; closing the window during a
+// retraining cancels it cleanly.
 #include "core/train/metrics.h"
 #include "core/train/train_options.h"
 #include "tests/gui/tiny_data.h"
@@ -268,6 +269,32 @@ class TestResultsPanel : public QObject {
     QCOMPARE(b->curvesPlot()->plot()->graph(0)->dataCount(), a->curvesPlot()->plot()->graph(0)->dataCount());
     QVERIFY(b->retrainButton()->isEnabled());
     QVERIFY(b->exportButton()->isEnabled());
+  }
+
+  // Closing the window during a retraining asks, cancels it (checkpoint written), then closes.
+  void closingDuringRetrainingCancelsIt() {
+    auto* window = new MainWindow;
+    window->setAttribute(Qt::WA_DeleteOnClose, false);
+    window->show();
+    QVERIFY(window->openRun(run_));
+    ResultsPanel* results = window->results();
+    results->setReplaceConfirmation([]() { return true; });
+    int asked = 0;
+    window->setStopConfirmation([&asked]() { return ++asked > 0; });
+    QSignalSpy trained(window->worker(), &SearchWorker::trainingFinished);
+    RetrainDialog* dialog = results->openRetrainDialog();
+    QVERIFY(dialog);
+    makeShort(dialog, 500);
+    dialog->okButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!window->model()->data().retrainEpoch.isEmpty(), 60000);
+    QVERIFY(!window->close());  // not yet: the retraining stops first
+    QCOMPARE(asked, 1);
+    QVERIFY(trained.wait(60000));
+    QCOMPARE(trained.at(0).at(1).toBool(), true);  // cancelled
+    QTRY_VERIFY(!window->isVisible());
+    QVERIFY(QFileInfo::exists(QDir(run_).filePath(QStringLiteral("train_checkpoint.pt"))));
+    QVERIFY(!QFileInfo::exists(QDir(run_).filePath(QStringLiteral("model.pt"))));  // archived, not replaced
+    delete window;
   }
 };
 

@@ -17,18 +17,14 @@
 namespace zd {
 namespace fs = std::filesystem;
 
-namespace {
-
-// OpenCV's blob layout is torch's contiguous N×C×H×W float32.
-cv::Mat toBlob(const torch::Tensor& images_u8) {
-  const torch::Tensor x = images_u8.to(torch::kFloat32).div_(255.0).contiguous();
+cv::Mat tensorToBlob(const torch::Tensor& images) {
+  // OpenCV's blob layout is torch's contiguous N×C×H×W float32.
+  const torch::Tensor x = images.to(torch::kCPU, torch::kFloat32).contiguous();
   std::vector<int> sizes(x.sizes().begin(), x.sizes().end());
   cv::Mat blob(static_cast<int>(sizes.size()), sizes.data(), CV_32F);
   std::memcpy(blob.ptr<float>(), x.data_ptr<float>(), static_cast<size_t>(x.nbytes()));
   return blob;
 }
-
-}  // namespace
 
 std::string OnnxVerification::summary() const {
   char line[256];
@@ -44,7 +40,7 @@ OnnxVerification verifyOnnxModel(DiscreteNetwork& network, const fs::path& onnx_
     throw DataError(onnx_file.string() + ": no images to verify the export on");
   OnnxClassifier onnx(onnx_file);
   const torch::Tensor expected = predictLogits(network, images_u8, 64, torch::kCPU);
-  const std::vector<std::vector<float>> got = onnx.logits(toBlob(images_u8));
+  const std::vector<std::vector<float>> got = onnx.logits(tensorToBlob(images_u8.to(torch::kFloat32).div_(255.0)));
   if (static_cast<int64_t>(got.size()) != expected.size(0))
     throw DataError(onnx_file.string() + ": OpenCV returned " + std::to_string(got.size()) + " rows for " +
                     std::to_string(expected.size(0)) + " images");

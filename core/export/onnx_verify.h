@@ -7,6 +7,7 @@
 
 #include "core/train/trained_model.h"
 
+#include <opencv2/core/mat.hpp>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -27,6 +28,10 @@ struct OnnxVerification {
   // "verified on 64 test images …: max |Δ logit| 2.4e-06, 64/64 same class — OK"
   std::string summary() const;
 };
+
+// A float N×C×H×W tensor (any device, any layout) as cv::dnn's input blob: the same
+// numbers, contiguous, float32.
+cv::Mat tensorToBlob(const torch::Tensor& images);
 
 // Runs `images_u8` (uint8 [N, C, H, W] at the network's input size) through
 // `network` (left in eval mode) and through the ONNX model in `onnx_file`.

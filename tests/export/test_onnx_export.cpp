@@ -16,7 +16,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -70,14 +69,6 @@ zd::DiscreteNetwork randomNetwork(const zd::ModelCard& card, uint64_t seed) {
   }
   net->eval();
   return net;
-}
-
-cv::Mat toBlob(const torch::Tensor& x) {
-  const torch::Tensor c = x.contiguous();
-  std::vector<int> sizes(c.sizes().begin(), c.sizes().end());
-  cv::Mat blob(4, sizes.data(), CV_32F);
-  std::memcpy(blob.ptr<float>(), c.data_ptr<float>(), static_cast<size_t>(c.nbytes()));
-  return blob;
 }
 
 int64_t countOps(const fs::path& file, const std::string& op) {
@@ -181,7 +172,7 @@ void TestOnnxExport::matchesLibTorch() {
       torch::NoGradGuard no_grad;
       expected = net->forward(x);
     }
-    const auto rows = runner.logits(toBlob(x));
+    const auto rows = runner.logits(zd::tensorToBlob(x));
     QCOMPARE(static_cast<int64_t>(rows.size()), static_cast<int64_t>(batch));
     double worst = 0;
     for (int i = 0; i < batch; ++i) {

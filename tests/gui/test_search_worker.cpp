@@ -2,6 +2,7 @@
 // the GUI thread, in the engine's order; cancel keeps a checkpoint that resume
 // continues from; engine errors arrive as failed(); pause holds the search.
 #include "core/run/run_directory.h"
+#include "tests/common/event_recorder.h"
 #include "tests/gui/tiny_data.h"
 #include "ui/worker/search_worker.h"
 
@@ -14,21 +15,13 @@
 namespace {
 
 // Records events as the GUI thread receives them, and the thread they arrive on.
-struct Recorder {
-  std::vector<zd::SearchEvent> events;
+struct Recorder : EventRecorder {
   bool offGuiThread = false;
   void attach(SearchWorker& worker) {
     QObject::connect(&worker, &SearchWorker::event, &worker, [this](const zd::SearchEvent& e) {
       if (QThread::currentThread() != qApp->thread()) offGuiThread = true;
-      events.push_back(e);
+      onEvent(e);
     });
-  }
-  template <class T>
-  std::vector<T> all() const {
-    std::vector<T> out;
-    for (const auto& e : events)
-      if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
   }
 };
 

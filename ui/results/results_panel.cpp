@@ -154,7 +154,7 @@ QString ResultsPanel::file(const char* name) const { return QDir(runDir_).filePa
 
 void ResultsPanel::clear() {
   runDir_.clear();
-  searchDone_ = hasModel_ = hasTrainCheckpoint_ = hasMetrics_ = false;
+  searchDone_ = hasModel_ = hasTrainCheckpoint_ = hasMetrics_ = exportReported_ = false;
   metrics_ = TestMetrics{};
   summary_->setText(tr("No search has finished yet. Start one with File › New search, or open an earlier run "
                        "with File › Open run directory."));
@@ -187,7 +187,7 @@ void ResultsPanel::refreshFiles() {
     else headline_->setText(error);
   }
   const QFileInfo onnx(file("model.onnx"));
-  if (onnx.exists() && exportStatus_->text() == tr("Not exported yet."))
+  if (onnx.exists() && !exportReported_)
     exportStatus_->setText(tr("%1 (exported %2)").arg(onnx.filePath(), onnx.lastModified().toString(Qt::ISODate)));
   updateButtons();
 }
@@ -271,7 +271,7 @@ void ResultsPanel::setJobRunning(bool running, bool training) {
   training_ = running && training;
   if (training_) {
     // A new retraining replaces the model, so the old metrics and export no longer apply.
-    hasModel_ = hasMetrics_ = false;
+    hasModel_ = hasMetrics_ = exportReported_ = false;
     headline_->setText(tr("Retraining…: test metrics follow it."));
     perClass_->setRowCount(0);
     confusion_->setData({}, {});
@@ -361,6 +361,7 @@ void ResultsPanel::exportTo(const QString& target) {
       this, [runDir, target]() { return exportAndVerify(runDir, target); },
       [this](ExportOutcome outcome) {
         exporting_ = false;
+        exportReported_ = true;
         exportStatus_->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b6e20;") : QStringLiteral("color: #b00020;"));
         exportStatus_->setText(outcome.text);
         updateButtons();
@@ -368,6 +369,7 @@ void ResultsPanel::exportTo(const QString& target) {
       },
       [this](QString message) {
         exporting_ = false;
+        exportReported_ = true;
         exportStatus_->setStyleSheet(QStringLiteral("color: #b00020;"));
         exportStatus_->setText(tr("The export failed: %1").arg(message.toHtmlEscaped()));
         updateButtons();

@@ -99,6 +99,7 @@ class ResultsPanel : public QWidget {
   bool hasModel_ = false, hasTrainCheckpoint_ = false;
   TestMetrics metrics_;
   bool hasMetrics_ = false;
+  bool exportReported_ = false;  // an export of this session is on show (not the file's date)
   std::function<bool()> confirmReplace_;
 
   QLabel* summary_;

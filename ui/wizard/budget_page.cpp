@@ -79,13 +79,6 @@ void BudgetPage::check() {
   const bool custom = preset_->currentText() == QLatin1String("custom");
   min_->setEnabled(custom);
   max_->setEnabled(custom);
-  if (!custom) {
-    // The band fields are disabled and unused: whatever was typed there (maybe
-    // invalid) gives way to the last valid band, so it cannot block the page.
-    zd::RunConfig shown = setup_->config();
-    shown.search.budget.preset = preset_->currentText().toStdString();
-    fields_->load(shown);
-  }
   zd::RunConfig config;
   problem_ = fields_->store(setup_->config(), &config);
   fields_->highlight(problem_.isEmpty() ? std::string() : fields_->blamedKey());

@@ -109,6 +109,9 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
   blamed_.clear();
   json patch = json::object();
   for (const auto& [key, field] : fields_) {
+    // A disabled field does not apply (e.g. the custom band under a preset): whatever
+    // it shows, `base`'s value stands, so it can never block the others.
+    if (!field.editor->isEnabled()) continue;
     const json kind = defaultValue(key);
     if (auto* box = qobject_cast<QCheckBox*>(field.editor)) {
       patch[pointerOf(key)] = box->isChecked();

@@ -42,7 +42,8 @@ class ConfigFields : public QObject {
 
   // Writes the fields into a copy of `base` and validates it. Returns "" and sets
   // `*out` when valid; otherwise the reason, naming the field by its label, and
-  // leaves `*out` alone. An empty data.path in `base` is not this page's concern.
+  // leaves `*out` alone. Disabled fields are skipped (base's value stands). An empty
+  // data.path in `base` is not this page's concern.
   QString store(const zd::RunConfig& base, zd::RunConfig* out) const;
 
   // The field the last store() blamed ("" when none), for highlighting.

@@ -84,6 +84,25 @@ void RunModel::flush() {
   emit changed();
 }
 
+namespace {
+
+// Share done and time left of `epochs` epochs with `done` (fractional) behind. Seconds
+// per epoch: the mean of `epochSeconds` (finished epochs); before the first one ends,
+// the time `clock` has run this epoch scaled by its share `inEpoch` of steps done.
+void setFractionAndEta(RunProgress& p, double done, int epochs, const QVector<double>& epochSeconds,
+                       const QElapsedTimer& clock, double inEpoch) {
+  p.fraction = epochs > 0 ? std::clamp(done / epochs, 0.0, 1.0) : 0;
+  double perEpoch = -1;
+  if (!epochSeconds.isEmpty()) {
+    perEpoch = std::accumulate(epochSeconds.begin(), epochSeconds.end(), 0.0) / epochSeconds.size();
+  } else if (clock.isValid() && inEpoch > 0) {
+    perEpoch = clock.elapsed() / 1000.0 / inEpoch;
+  }
+  p.etaSeconds = perEpoch >= 0 && epochs > 0 ? std::max(0.0, epochs - done) * perEpoch : -1;
+}
+
+}  // namespace
+
 void RunModel::updateProgress(const SearchEvent& event) {
   RunProgress& p = progress_;
   if (const auto* e = std::get_if<RunStarted>(&event)) {
@@ -108,18 +127,7 @@ void RunModel::updateProgress(const SearchEvent& event) {
   const double inEpoch = p.steps > 0 ? static_cast<double>(p.step) / p.steps : 0;
   double done = std::get_if<EpochFinished>(&event) ? p.epoch + 1.0 : p.epoch + inEpoch;
   if (data_.state == RunState::Finished) done = epochs;
-  p.fraction = epochs > 0 ? std::clamp(done / epochs, 0.0, 1.0) : 0;
-
-  // Seconds per epoch: the mean of finished epochs; before the first one ends, the
-  // time this epoch has taken so far scaled by its share of steps done.
-  double perEpoch = -1;
-  if (!data_.epochSeconds.isEmpty()) {
-    perEpoch = std::accumulate(data_.epochSeconds.begin(), data_.epochSeconds.end(), 0.0) /
-               data_.epochSeconds.size();
-  } else if (epochClock_.isValid() && inEpoch > 0) {
-    perEpoch = epochClock_.elapsed() / 1000.0 / inEpoch;
-  }
-  p.etaSeconds = perEpoch >= 0 && epochs > 0 ? std::max(0.0, epochs - done) * perEpoch : -1;
+  setFractionAndEta(p, done, epochs, data_.epochSeconds, epochClock_, inEpoch);
 }
 
 void RunModel::updateRetrainProgress(const SearchEvent& event) {
@@ -143,15 +151,8 @@ void RunModel::updateRetrainProgress(const SearchEvent& event) {
   const double inEpoch = p.steps > 0 ? static_cast<double>(p.step) / p.steps : 0;
   double done = p.epoch + inEpoch;
   if (std::holds_alternative<TrainFinished>(event) && !data_.retrainCancelled) done = epochs;
-  p.fraction = epochs > 0 ? std::clamp(done / epochs, 0.0, 1.0) : 0;
-  double perEpoch = -1;
-  if (!data_.retrainEpochSeconds.isEmpty()) {
-    perEpoch = std::accumulate(data_.retrainEpochSeconds.begin(), data_.retrainEpochSeconds.end(), 0.0) /
-               data_.retrainEpochSeconds.size();
-  } else if (retrainClock_.isValid() && inEpoch > 0) {
-    perEpoch = retrainClock_.elapsed() / 1000.0 / inEpoch;
-  }
-  p.etaSeconds = perEpoch >= 0 && epochs > 0 && data_.retrainRunning ? std::max(0.0, epochs - done) * perEpoch : -1;
+  setFractionAndEta(p, done, epochs, data_.retrainEpochSeconds, retrainClock_, inEpoch);
+  if (!data_.retrainRunning) p.etaSeconds = -1;
 }
 
 bool RunModel::replay(const QString& runDir, QString* error) {

@@ -58,6 +58,9 @@ CLI::App* addBenchCommand(CLI::App& app) {
   cmd->add_option("--resize", o.resize, "Resize to (0 = keep)")->capture_default_str();
   cmd->add_option("--memory-format", o.memory_format, "Activation layout: auto (channels_last on CPU), channels_last, contiguous")
       ->capture_default_str()->check(CLI::IsMember({"auto", "channels_last", "contiguous"}));
+  cmd->add_option("--parallel-copies", o.parallel_copies,
+                  "Train the network and its perturbed copy side by side: auto (CPU, >= 2 threads, batch <= 64), on, off")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_flag("--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; },
                 "Compute every op, even with weight 0");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();

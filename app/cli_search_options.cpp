@@ -199,6 +199,10 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
              "never enter phase 2 (ZO-DARTS+ baseline)");
   add.change("--no-skip", [&s] { s.skip_zero_ops = false; }, "search.skip_zero_ops",
              "compute ops whose weight is exactly 0 (slower, same result)");
+  add.option("--parallel-copies", s.parallel_copies, "search.parallel_copies",
+             "train the network and its perturbed copy side by side on half the threads each: auto (CPU, "
+             ">= 2 threads, batch <= 64), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
 
   add.group("Temperature");
   add.option("--t0", s.temperature.t0, "search.temperature.t0", "T at epoch 0");

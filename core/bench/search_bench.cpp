@@ -77,14 +77,20 @@ void makeSparse(Architecture& arch, std::mt19937_64& rng) {
 
 enum class Setting { Phase1, Phase2, Sparse };
 
-nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::Device& device) {
+SearchOptions searchOptionsOf(const BenchOptions& o) {
   SearchOptions options;
   options.network.channels = o.channels;
   options.network.cells = o.cells;
   options.batch = o.batch;
   options.seed = o.seed;
   options.skip_zero_ops = o.skip_zero_ops;
+  options.parallel_copies = o.parallel_copies;
   options.augment.resize = o.resize;
+  return options;
+}
+
+nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::Device& device) {
+  const SearchOptions options = searchOptionsOf(o);
   const bool phase2 = setting != Setting::Phase1;
   SupernetOptions network;
   network.in_channels = o.in_channels;
@@ -142,6 +148,9 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   nlohmann::json j;
   j["steps"] = steps;
   j["images_per_s"] = static_cast<double>(steps) * o.batch / total;
+  // The reference's loader (xautodl's SearchDataset) yields a weight and an
+  // architecture batch on every step, so counted its way a step moves 2B images.
+  j["images_per_s_reference_counting"] = 2.0 * static_cast<double>(steps) * o.batch / total;
   j["ms_per_step"] = 1000.0 * total / steps;
   j["median_ms_per_step"] = 1000.0 * sorted[sorted.size() / 2];
   j["gmac_per_step"] = macs / steps / 1e9;
@@ -225,6 +234,7 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
                      {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},
                      {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
                      {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"}, {"train_batch", o.train_batch},
+                     {"parallel_copies", trainsCopiesSideBySide(searchOptionsOf(o), device.is_cpu(), threads)},
                      {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
   return out;
 }

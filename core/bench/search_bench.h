@@ -22,6 +22,7 @@ struct BenchOptions {
   int in_channels = 1;
   bool skip_zero_ops = true;
   std::string memory_format = "auto";  // activation layout (SearchOptions::memory_format)
+  std::string parallel_copies = "auto";  // SearchOptions::parallel_copies
   std::string device = "auto";
   int threads = 0;        // 0 = all cores
   uint64_t seed = 0;

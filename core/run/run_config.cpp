@@ -85,6 +85,7 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.seed", s.seed);
   visit("search.skip_zero_ops", s.skip_zero_ops);
   visit("search.memory_format", s.memory_format);
+  visit("search.parallel_copies", s.parallel_copies);
   visit("search.checkpoint_every", s.checkpoint_every);
 
   visit("train", c.train);  // one group with its own reader and checks (train_options.h)
@@ -352,6 +353,8 @@ void validateSearch(const SearchOptions& s) {
 
   require(s.memory_format == "auto" || s.memory_format == "channels_last" || s.memory_format == "contiguous",
           "search.memory_format", "auto, channels_last or contiguous", shown(s.memory_format));
+  require(s.parallel_copies == "auto" || s.parallel_copies == "on" || s.parallel_copies == "off",
+          "search.parallel_copies", "auto, on or off", shown(s.parallel_copies));
 
   const auto& b = s.budget;
   static const std::set<std::string> kPresets = {"none", "small", "medium", "large", "custom"};

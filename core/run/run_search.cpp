@@ -10,6 +10,7 @@
 #include "core/run/run_directory.h"
 #include "core/search/budget.h"
 #include "core/search/observer_tools.h"
+#include "core/search/search_engine.h"
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +62,9 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
   const int threads = configureThreads(config.threads);
   const auto device = resolveDevice(config.device);
   say("device: " + describeDevice(device) + (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
+  if (trainsCopiesSideBySide(config.search, device.is_cpu(), threads))
+    say("network and perturbed copy train side by side, " + std::to_string(std::max(1, threads / 2)) +
+        " thread(s) each (search.parallel_copies)");
 
   LoadReport report;
   const Dataset dataset = loadRunDataset(config, &report);

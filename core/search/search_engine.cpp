@@ -1,5 +1,6 @@
 #include "core/search/search_engine.h"
 
+#include "core/common/concurrent_pair.h"
 #include "core/nas/param_count.h"
 #include "core/search/checkpoint.h"
 #include "core/search/schedules.h"
@@ -7,6 +8,13 @@
 #include <torch/torch.h>
 
 namespace zd {
+
+bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads) {
+  if (options.arch.estimator != "zo") return false;  // no perturbed copy to train
+  if (options.parallel_copies == "on") return true;
+  if (options.parallel_copies == "off") return false;
+  return cpu && threads >= 2 && options.batch <= 64;
+}
 
 SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
                            torch::Device device)
@@ -19,7 +27,11 @@ SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& 
   zeroGradients(net_->parameters());
   architect_ = std::make_unique<ZoArchitect>(net_, *arch_, options_, device_);
   settings_ = {};
+  const int threads = torch::get_num_threads();
+  if (trainsCopiesSideBySide(options, device_.is_cpu(), threads)) pair_ = std::make_unique<ConcurrentPair>(threads / 2);
 }
+
+SearchEngine::~SearchEngine() = default;
 
 void SearchEngine::enterPhase2() {
   if (net_->inPhase2()) return;
@@ -67,10 +79,18 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
     torch::NoGradGuard no_grad;  // weight steps do not differentiate A
     w = arch_->distributions(ctx.temperature, options_.distribution, ctx.phase2);
   }
-  outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip);
+  // Both networks step on the same batch (§4 step 2); they share nothing, so
+  // they may run side by side.
+  auto train_network = [&] { outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip); };
+  auto train_copy = [&] { architect_->trainPerturbed(x, y, ctx); };
+  if (pair_) {
+    pair_->run(train_network, train_copy);
+  } else {
+    train_network();
+    train_copy();
+  }
   outcome.macs = net_->lastForwardMacs();
   outcome.dense_macs = net_->lastDenseForwardMacs();
-  architect_->trainPerturbed(x, y, ctx);
   if (architect_->updateDue(global_step_)) {
     const auto [xa, ya] = arch_batch();
     outcome.arch = architect_->step(xa, ya, ctx);

@@ -22,6 +22,8 @@
 
 namespace zd {
 
+class ConcurrentPair;
+
 struct EpochSettings {
   int epoch = 0;
   int phase = 1;
@@ -37,11 +39,19 @@ struct StepOutcome {
   std::optional<ArchStepResult> arch;  // when this step updated the architecture
 };
 
+// Whether the network and its perturbed copy train side by side
+// (search.parallel_copies): "on", "off", or "auto" = on for zeroth-order CPU
+// searches with at least 2 threads and batches of at most 64 images, where the
+// convolutions are too small to keep every core busy. Larger batches already do,
+// and side by side both steps' activations are held at once.
+bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads);
+
 class SearchEngine {
  public:
   // Builds the supernet and A on `device` from torch's generator seeded with `seed`.
   SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
                torch::Device device);
+  ~SearchEngine();
 
   // Sets T, lr, λ and the phase for `epoch` (entering phase 2 at the switch epoch,
   // with weight inheritance and the new convolutions joining the optimiser).
@@ -61,6 +71,8 @@ class SearchEngine {
   double expectedParams() const;
   int64_t derivedParams() const;
   int64_t globalStep() const { return global_step_; }
+  // Whether the network and its perturbed copy train side by side (parallel_copies).
+  bool parallelCopies() const { return pair_ != nullptr; }
   const EpochSettings& settings() const { return settings_; }
   const BudgetBand& band() const { return band_; }
   Supernet& network() { return net_; }
@@ -78,6 +90,7 @@ class SearchEngine {
   BudgetBand band_;
   Supernet net_{nullptr};
   std::unique_ptr<Architecture> arch_;
+  std::unique_ptr<ConcurrentPair> pair_;  // set when the two weight steps run side by side
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<ZoArchitect> architect_;
   EpochSettings settings_;

@@ -85,6 +85,11 @@ struct SearchOptions {
   // Activation layout: "auto" (channels-last on the CPU, contiguous on CUDA),
   // "channels_last" or "contiguous". Same numbers either way; only speed differs.
   std::string memory_format = "auto";
+  // Train the network and its perturbed copy (§4 step 2) side by side, each on
+  // half the CPU threads: "auto" (on for CPU searches with ≥ 2 threads and
+  // batches ≤ 64, where single steps leave cores idle), "on" or "off". Same
+  // algorithm either way; only speed and peak memory differ.
+  std::string parallel_copies = "auto";
   int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
 };
 

@@ -154,6 +154,8 @@ class TestRunConfig : public QObject {
     QTest::newRow("resize 4") << "search.augment.resize" << "4";
     QTest::newRow("crop padding < 0") << "search.augment.crop_padding" << "-1";
     QTest::newRow("checkpoint < 0") << "search.checkpoint_every" << "-1";
+    QTest::newRow("memory format") << "search.memory_format" << "\"nhwc\"";
+    QTest::newRow("parallel copies") << "search.parallel_copies" << "\"sometimes\"";
     QTest::newRow("arch fraction 1") << "data.arch_fraction" << "1";
     QTest::newRow("arch fraction 0") << "data.arch_fraction" << "0";
     QTest::newRow("threads < 0") << "threads" << "-2";

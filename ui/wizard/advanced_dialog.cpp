@@ -22,6 +22,9 @@ const std::map<std::string, QStringList>& choices() {
   static const std::map<std::string, QStringList> kChoices = {
       {"search.arch.estimator", {QStringLiteral("zo"), QStringLiteral("darts1")}},
       {"search.distribution", {QStringLiteral("sparsemax"), QStringLiteral("softmax")}},
+      {"search.memory_format",
+       {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
+      {"search.parallel_copies", {QStringLiteral("auto"), QStringLiteral("on"), QStringLiteral("off")}},
   };
   return kChoices;
 }

@@ -4,12 +4,6 @@
 
 namespace zd {
 
-torch::Tensor normalizeWithBatchStats(const torch::Tensor& x) {
-  return torch::batch_norm(x, /*weight=*/{}, /*bias=*/{}, /*running_mean=*/{}, /*running_var=*/{},
-                           /*training=*/true, kBatchNormMomentum, kBatchNormEps,
-                           /*cudnn_enabled=*/true);
-}
-
 torch::Tensor avgPool3x3(const torch::Tensor& x) {
   return torch::avg_pool2d(x, /*kernel_size=*/{3, 3}, /*stride=*/{1, 1}, /*padding=*/{1, 1},
                            /*ceil_mode=*/false, /*count_include_pad=*/false);

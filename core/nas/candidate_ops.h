@@ -17,10 +17,6 @@ namespace zd {
 constexpr double kBatchNormEps = 1e-5;
 constexpr double kBatchNormMomentum = 0.1;
 
-// BatchNorm without affine parameters using the batch's own statistics — the
-// search cells' normalisation (no running statistics, §1).
-torch::Tensor normalizeWithBatchStats(const torch::Tensor& x);
-
 // AvgPool 3×3, stride 1, pad 1, count_include_pad = false.
 torch::Tensor avgPool3x3(const torch::Tensor& x);
 

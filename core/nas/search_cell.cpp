@@ -1,6 +1,7 @@
 #include "core/nas/search_cell.h"
 
 #include "core/nas/candidate_ops.h"
+#include "core/nas/normalized_terms.h"
 
 #include <torch/torch.h>
 
@@ -116,14 +117,17 @@ void SearchCellImpl::addConvGroup(const std::vector<ConvTerm>& group, int64_t ke
     weight = torch::cat(ws, 0);
     bias = torch::cat(bs, 0);
   }
+  const auto y = torch::conv2d(relu_input, weight, bias, /*stride=*/1, /*padding=*/kernel / 2);
+  if (macs) *macs += y.numel() * weight.size(1) * kernel * kernel;
   // BatchNorm without affine is per channel, so normalising the concatenation
   // equals normalising each edge's output on its own.
-  auto y = normalizeWithBatchStats(
-      torch::conv2d(relu_input, weight, bias, /*stride=*/1, /*padding=*/kernel / 2));
-  if (macs) *macs += y.numel() * weight.size(1) * kernel * kernel;
-  const auto parts = y.chunk(static_cast<int64_t>(group.size()), /*dim=*/1);
-  for (size_t i = 0; i < group.size(); ++i)
-    accumulate(sums[group[i].target], group[i].coefficient, parts[i]);
+  std::vector<torch::Tensor> coefficients, bases;
+  for (const auto& term : group) {
+    coefficients.push_back(term.coefficient);
+    bases.push_back(sums[term.target]);
+  }
+  const auto added = addNormalizedTerms(y, coefficients, bases);
+  for (size_t i = 0; i < group.size(); ++i) sums[group[i].target] = added[i];
 }
 
 }  // namespace zd

@@ -218,17 +218,23 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
   const int threads = configureThreads(o.threads);
   const auto device = resolveDevice(o.device);
   nlohmann::json out;
-  out["roofline_gmac_per_s"] = rooflineGmacPerSecond(device);
+  // The ceiling is measured before and after the timed settings and the higher
+  // kept: on a shared machine one measurement alone fell as low as 46 GMAC/s
+  // where others reached 75.
+  const double roofline_before = rooflineGmacPerSecond(device);
   const auto wanted = [&o](const char* name) { return o.only.empty() || o.only == name; };
   if (wanted("phase1")) out["phase1"] = timeSetting(o, Setting::Phase1, device);
   if (wanted("phase2")) out["phase2"] = timeSetting(o, Setting::Phase2, device);
   if (wanted("sparse")) out["sparse"] = timeSetting(o, Setting::Sparse, device);
   if (wanted("train")) out["train"] = timeTraining(o, device);
+  const double roofline = std::max(roofline_before, rooflineGmacPerSecond(device));
+  out["roofline_gmac_per_s"] = roofline;
   if (out.contains("sparse") && out.contains("phase2"))
     out["sparse_vs_phase2_time"] =
         out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
-  if (out.contains("phase1"))
-    out["phase1_vs_roofline"] = out["phase1"]["gmac_per_s"].get<double>() / out["roofline_gmac_per_s"].get<double>();
+  for (const char* phase : {"phase1", "phase2"})
+    if (out.contains(phase))
+      out[std::string(phase) + "_vs_roofline"] = out[phase]["gmac_per_s"].get<double>() / roofline;
   out["peak_rss_mib"] = peakRssMib();
   out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
                      {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},

@@ -31,8 +31,10 @@ struct BenchOptions {
 };
 
 // Runs the benchmark and returns {"phase1": {...}, "phase2": {...}, "sparse": {...},
-// "roofline_gmac_per_s": …, "peak_rss_mib": …, "settings": {...}}; each phase has
-// images_per_s, ms_per_step, gmac_per_s and gmac_per_step (conv multiply-accumulates
+// "roofline_gmac_per_s": … (the better of a measurement before and after),
+// "phase1_vs_roofline", "phase2_vs_roofline", "peak_rss_mib": …, "settings": {...}}; each phase has
+// images_per_s (and images_per_s_reference_counting, 2B images per step as the
+// reference's loader yields them), ms_per_step, gmac_per_s and gmac_per_step (conv multiply-accumulates
 // of forward + backward, counted from what was actually computed). "train" times
 // retraining steps (augmentation, mixup/CutMix, label-smoothed loss, SGD) of the
 // discrete network of ALGORITHM.md §5's check genotype at C = channels: images_per_s,

@@ -10,7 +10,9 @@
 //   trainPerturbed()   the perturbed copy's SGD step on the same batch as the real one
 //   step()             when (t+1) mod R = 0: ĝ = (g_A·u + g_w·v)·u with
 //                      v = (w_perturbed − w)/μ, then one Adam step on A.
-// Not thread-safe: used by the search loop's thread only.
+// Not thread-safe, with one exception: trainPerturbed touches only the perturbed
+// copy (it reads A, u and μ), so it may run while another thread trains the real
+// network (search.parallel_copies).
 #pragma once
 
 #include "core/nas/supernet.h"

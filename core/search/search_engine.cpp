@@ -5,6 +5,7 @@
 #include "core/search/checkpoint.h"
 #include "core/search/schedules.h"
 
+#include <ATen/Config.h>
 #include <torch/torch.h>
 
 namespace zd {
@@ -13,7 +14,9 @@ bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads)
   if (options.arch.estimator != "zo") return false;  // no perturbed copy to train
   if (options.parallel_copies == "on") return true;
   if (options.parallel_copies == "off") return false;
-  return cpu && threads >= 2 && options.batch <= 64;
+  // Only LibTorch's OpenMP backend (Linux builds) keeps a thread count per thread;
+  // with its native pool, the workers' counts would change every thread's.
+  return AT_PARALLEL_OPENMP && cpu && threads >= 2 && options.batch <= 64;
 }
 
 SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,

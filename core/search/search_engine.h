@@ -42,8 +42,9 @@ struct StepOutcome {
 // Whether the network and its perturbed copy train side by side
 // (search.parallel_copies): "on", "off", or "auto" = on for zeroth-order CPU
 // searches with at least 2 threads and batches of at most 64 images, where the
-// convolutions are too small to keep every core busy. Larger batches already do,
-// and side by side both steps' activations are held at once.
+// convolutions are too small to keep every core busy (and with LibTorch's OpenMP
+// backend). Larger batches already do, and side by side both steps' activations
+// are held at once.
 bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads);
 
 class SearchEngine {

@@ -5,8 +5,8 @@
 // one after the other. At small batches their convolutions are too small to keep
 // every core busy (2 threads reach ~1.6× one thread on a step), while two
 // single-threaded steps side by side scale almost perfectly. Running the two
-// steps on one thread each is ~20 % faster per step on 2 cores (bench figures
-// in the README).
+// steps on one thread each made search steps 1.2–1.4× faster on 2 cores
+// (figures in the README).
 //
 // LibTorch's intra-op thread count is per OS thread (OpenMP's nthreads ICV), but
 // at::set_num_threads also sets a process-wide default. Each worker sets its own

@@ -1,5 +1,6 @@
 #include "app/cli_bench.h"
 
+#include "core/bench/budget_bench.h"
 #include "core/bench/search_bench.h"
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,83 @@ namespace {
 
 BenchOptions bench_options;
 bool print_json = false;
+CLI::App* budget_command = nullptr;
+BudgetBenchOptions budget_options;
+
+// The README demo's schedule (packaging/quickstart.sh demo) at C = 4, so that a
+// grid of short searches fits in minutes.
+BudgetBenchOptions demoScheduleDefaults() {
+  BudgetBenchOptions o;
+  auto& s = o.base.search;
+  s.network.channels = 4;
+  s.network.cells = 2;
+  s.epochs = 8;
+  s.switch_epoch = 3;
+  s.batch = 64;
+  s.arch.rounds = 2;
+  s.arch.lr = 0.03;
+  s.temperature.t0 = 0.5;
+  s.temperature.decay = 0.5;
+  s.temperature.every = 2;
+  return o;
+}
+
+void addBudgetCommand(CLI::App& bench) {
+  budget_options = demoScheduleDefaults();
+  auto& o = budget_options;
+  auto& s = o.base.search;
+  budget_command = bench.add_subcommand(
+      "budget", "Short budgeted searches (data x presets x seeds x variants): how often the argmax lands in the band");
+  auto* cmd = budget_command;
+  cmd->add_option("--data", o.data, ".npz files or image folders (default: the demo data)");
+  cmd->add_option("--presets", o.presets, "Budget presets")->capture_default_str()
+      ->check(CLI::IsMember({"small", "medium", "large"}));
+  cmd->add_option("--variants", o.variants, "Architecture-step variants")->capture_default_str()
+      ->check(CLI::IsMember(budgetBenchVariants()));
+  cmd->add_option("--seeds", o.seeds, "Seeds 0..N-1")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-images", o.max_images, "Images per search half (0 = all)")->capture_default_str();
+  cmd->add_option("--channels", s.network.channels, "C")->capture_default_str();
+  cmd->add_option("--cells", s.network.cells, "N")->capture_default_str();
+  cmd->add_option("--epochs", s.epochs, "Search epochs")->capture_default_str();
+  cmd->add_option("--switch-epoch", s.switch_epoch, "Phase 2 from this epoch")->capture_default_str();
+  cmd->add_option("--batch", s.batch, "Batch")->capture_default_str();
+  cmd->add_option("--rounds", s.arch.rounds, "R")->capture_default_str();
+  cmd->add_option("--arch-lr", s.arch.lr, "Architecture learning rate")->capture_default_str();
+  cmd->add_option("--t0", s.temperature.t0, "T at epoch 0")->capture_default_str();
+  cmd->add_option("--t-decay", s.temperature.decay, "T decay")->capture_default_str();
+  cmd->add_option("--t-every", s.temperature.every, "T decays every this many epochs")->capture_default_str();
+  cmd->add_option("--device", o.base.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--threads", o.base.threads, "CPU threads (0 = all cores)")->capture_default_str();
+  cmd->add_flag("--json", print_json, "Print JSON only");
+}
+
+void printBudgetTable(const nlohmann::json& j) {
+  std::printf("\nbudget benchmark: %d seed(s), %lld images per half, %s, %d thread(s)\n",
+              j["settings"]["seeds"].get<int>(), static_cast<long long>(j["settings"]["max_images"].get<int64_t>()),
+              j["settings"]["device"].get<std::string>().c_str(), j["settings"]["threads"].get<int>());
+  std::printf("%-16s %5s %9s %9s %9s %10s %10s %10s %10s\n", "variant", "runs", "argmax in", "derived in",
+              "arch acc", "acc argmax", "acc derived", "|dP| med", "|dP| p90");
+  for (const auto& [name, v] : j["summary"].items())
+    std::printf("%-16s %5d %8.0f%% %8.0f%% %9.3f %10.3f %11.3f %10.2f %10.2f\n", name.c_str(), v["runs"].get<int>(),
+                100 * v["argmax_in_band_share"].get<double>(), 100 * v["derived_in_band_share"].get<double>(),
+                v["arch_accuracy"].get<double>(), v["argmax_accuracy"].get<double>(),
+                v["derived_accuracy"].get<double>(), v["count_step_median"].get<double>(),
+                v["count_step_p90"].get<double>());
+  std::printf("(|dP|: how far one phase-2 update moves the expected size, in band widths; acc: architecture half, "
+              "supernet, and restricted to the argmax / in-band architecture)\n");
+}
+
+int runBudgetCommand() {
+  auto o = budget_options;
+  if (o.data.empty()) o.data = {"resources/demo/brain_regions_28.npz"};
+  const auto j = runBudgetBench(o, [](const std::string& line) {
+    if (!print_json) std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  });
+  if (print_json) std::printf("%s\n", j.dump(2).c_str());
+  else printBudgetTable(j);
+  return 0;
+}
 
 void printTable(const nlohmann::json& j) {
   std::printf("ZO-DARTS++ search step benchmark (%s)\n", j["settings"].dump().c_str());
@@ -69,10 +147,12 @@ CLI::App* addBenchCommand(CLI::App& app) {
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  addBudgetCommand(*cmd);
   return cmd;
 }
 
 int runBenchCommand() {
+  if (budget_command && budget_command->parsed()) return runBudgetCommand();
   const auto j = runSearchBench(bench_options);
   if (print_json) std::printf("%s\n", j.dump(2).c_str());
   else printTable(j);

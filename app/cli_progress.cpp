@@ -92,23 +92,35 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
           endBar();
           std::fprintf(out_,
                        "epoch %3d/%d  phase %d  T %.3f  lr %.4f  train loss %.3f acc %.3f  arch-half acc %.3f  "
-                       "derived %s params (expected %s)  compute %.0f%%  %.1fs\n",
+                       "derived %s params%s (expected %s)  compute %.0f%%  %.1fs\n",
                        e.epoch + 1, epochs_, e.phase, epoch_.temperature, epoch_.lr, e.train_loss, e.train_accuracy,
                        e.arch_accuracy, formatCount(static_cast<double>(e.derived_params)).c_str(),
+                       e.argmax_genotype.empty() || e.argmax_genotype == e.genotype
+                           ? ""
+                           : (" [argmax " + formatCount(static_cast<double>(e.argmax_params)) + "]").c_str(),
                        formatCount(e.expected_params).c_str(), 100.0 * e.compute_fraction, e.seconds);
           std::fflush(out_);
         } else if constexpr (std::is_same_v<T, RunFinished>) {
           endBar();
-          std::string band;
-          if (max_params_ > 0) {
-            const bool inside = static_cast<double>(e.params) >= min_params_ && static_cast<double>(e.params) <= max_params_;
-            band = inside ? ", inside the budget band"
-                          : ", outside the budget band " + formatCount(min_params_) + " – " + formatCount(max_params_) +
-                                " (more phase-2 epochs let the penalty act)";
-          }
-          std::fprintf(out_, "%s after %s. Derived architecture (%s parameters%s):\n%s\n",
+          const auto bandVerdict = [this](int64_t params) -> std::string {
+            if (max_params_ <= 0) return "";
+            const double p = static_cast<double>(params);
+            return p >= min_params_ && p <= max_params_
+                       ? ", inside the budget band"
+                       : ", outside the budget band " + formatCount(min_params_) + " – " + formatCount(max_params_);
+          };
+          std::fprintf(out_, "%s after %s. Derived architecture (%s, %s parameters%s):\n%s\n",
                        e.cancelled ? "search cancelled" : "search finished", formatDuration(e.seconds).c_str(),
-                       formatCount(static_cast<double>(e.params)).c_str(), band.c_str(), e.genotype.c_str());
+                       e.derivation.empty() ? "argmax" : e.derivation.c_str(),
+                       formatCount(static_cast<double>(e.params)).c_str(), bandVerdict(e.params).c_str(),
+                       e.genotype.c_str());
+          if (!e.changes.empty()) {
+            std::fprintf(out_, "The paper's argmax had %s parameters%s; the derivation changed:\n",
+                         formatCount(static_cast<double>(e.argmax_params)).c_str(), bandVerdict(e.argmax_params).c_str());
+            for (const auto& change : e.changes) std::fprintf(out_, "  %s\n", change.c_str());
+          } else if (!e.argmax_genotype.empty()) {
+            std::fprintf(out_, "(the paper's argmax architecture, unchanged)\n");
+          }
         } else if constexpr (std::is_same_v<T, RunFailed>) {
           endBar();
         } else if constexpr (std::is_same_v<T, TrainStarted>) {

@@ -224,6 +224,23 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
              "perturbation size: mu = mu-scale x |alpha|");
   add.option("--estimator", s.arch.estimator, "search.arch.estimator",
              "zo (zeroth order) or darts1 (DARTS first order baseline)");
+  add.option("--perturbed-momentum", s.arch.perturbed_momentum, "search.arch.perturbed_momentum",
+             "the perturbed copy's SGD momentum each round: copy (the network's) or fresh (the reference's)")
+      ->check(CLI::IsMember({"copy", "fresh"}));
+  add.option("--penalty-gradient", s.arch.penalty_gradient, "search.arch.penalty_gradient",
+             "budget penalty gradient: full (exact, added in full) or projected on u (the reference's)")
+      ->check(CLI::IsMember({"full", "projected"}));
+  add.option("--penalty-path", s.arch.penalty_path, "search.arch.penalty_path",
+             "the penalty gradient through sparsemax (exact, zero once one-hot) or softmax (never vanishes)")
+      ->check(CLI::IsMember({"sparsemax", "softmax"}));
+  add.option("--direct-gradient", s.arch.direct_gradient, "search.arch.direct_gradient",
+             "direct gradient g_A: projected on u (the paper's) or full (only g_w.v is estimated along u)")
+      ->check(CLI::IsMember({"projected", "full"}));
+  add.option("--max-count-step", s.arch.max_count_step, "search.arch.max_count_step",
+             "cap on how far one architecture update moves the expected size, as a share of the band's "
+             "width (0 = none)");
+  add.change("--reset-adam-at-switch", [&s] { s.arch.reset_adam_at_switch = true; },
+             "search.arch.reset_adam_at_switch", "restart the architecture optimiser's moments at phase 2");
 
   add.group("Parameter budget");
   add.option("--budget", cli.budget, "search.budget.preset",
@@ -235,8 +252,16 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
       });
   cli.flag_keys["--budget"] = {"search.budget.preset", "search.budget.min_params",
                                "search.budget.max_params"};
+  add.option("--budget-from", s.budget.from_run, "search.budget.from_run",
+             "take the preset's percentiles from architectures sampled from the final distributions of this "
+             "earlier unconstrained run on the same data (the reference's bands), not from the whole space")
+      ->type_name("RUN_DIR");
   add.option("--lambda0", s.budget.lambda0, "search.budget.lambda0",
              "budget weight: lambda = lambda0 / T");
+  add.option("--derive", s.derive, "search.derive",
+             "final architecture: auto (in-band with a budget, else argmax), band (the most probable "
+             "architecture inside the band) or argmax (the paper's)")
+      ->check(CLI::IsMember({"auto", "band", "argmax"}));
 
   add.group("Augmentation");
   add.option("--resize", s.augment.resize, "search.augment.resize",

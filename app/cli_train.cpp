@@ -120,7 +120,7 @@ CLI::App* addTrainCommand(CLI::App& app) {
 
   trainFlag(*cmd, "--epochs", &TrainOptions::epochs, "Training epochs");
   trainFlag(*cmd, "--batch", &TrainOptions::batch, "Batch size");
-  trainFlag(*cmd, "--channels", &TrainOptions::channels, "C, channels of stage 1");
+  trainFlag(*cmd, "--channels", &TrainOptions::channels, "C, channels of stage 1 (0 = the search's width)");
   trainFlag(*cmd, "--lr", &TrainOptions::lr, "Peak learning rate (SGD)");
   trainFlag(*cmd, "--lr-min", &TrainOptions::lr_min, "Learning rate the cosine ends at");
   trainFlag(*cmd, "--momentum", &TrainOptions::momentum, "SGD momentum");

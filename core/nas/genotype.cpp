@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace zd {
@@ -221,6 +222,23 @@ Genotype Genotype::random(std::mt19937_64& rng, int max_depth) {
       e.kernel = e.op == Op::KernelConv ? kKernelSizes[uniformIndex(rng, kKernels)] : kKernelSizes[0];
     }
     st.depth = 1 + uniformIndex(rng, max_depth);
+  }
+  return out;
+}
+
+std::vector<std::string> describeChanges(const Genotype& from, const Genotype& to) {
+  std::vector<std::string> out;
+  const size_t stages = std::min(from.stages.size(), to.stages.size());
+  for (size_t s = 0; s < stages; ++s) {
+    const StageGenotype& a = from.stages[s];
+    const StageGenotype& b = to.stages[s];
+    const std::string stage = "stage " + std::to_string(s + 1);
+    for (int e = 0; e < kEdges; ++e)
+      if (!(a.edges[e] == b.edges[e]))
+        out.push_back(stage + ", edge " + std::to_string(kEdgeTo[e]) + "<-" + std::to_string(kEdgeFrom[e]) + ": " +
+                      opName(a.edges[e].op, a.edges[e].kernel) + " -> " + opName(b.edges[e].op, b.edges[e].kernel));
+    if (a.depth != b.depth)
+      out.push_back(stage + ": depth " + std::to_string(a.depth) + " -> " + std::to_string(b.depth));
   }
   return out;
 }

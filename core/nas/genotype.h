@@ -60,4 +60,9 @@ struct Genotype {
   static Genotype random(std::mt19937_64& rng, int max_depth);
 };
 
+// What changes from `from` to `to` (same number of stages), one line per edge or
+// depth: "stage 2, edge 3<-1: nor_conv_7x7 -> nor_conv_3x3", "stage 3: depth 3 -> 1";
+// empty when they are equal.
+std::vector<std::string> describeChanges(const Genotype& from, const Genotype& to);
+
 }  // namespace zd

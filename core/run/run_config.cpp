@@ -59,6 +59,12 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.arch.rounds", s.arch.rounds);
   visit("search.arch.mu_scale", s.arch.mu_scale);
   visit("search.arch.estimator", s.arch.estimator);
+  visit("search.arch.perturbed_momentum", s.arch.perturbed_momentum);
+  visit("search.arch.penalty_gradient", s.arch.penalty_gradient);
+  visit("search.arch.penalty_path", s.arch.penalty_path);
+  visit("search.arch.direct_gradient", s.arch.direct_gradient);
+  visit("search.arch.max_count_step", s.arch.max_count_step);
+  visit("search.arch.reset_adam_at_switch", s.arch.reset_adam_at_switch);
 
   visit("search.budget.preset", s.budget.preset);
   visit("search.budget.min_params", s.budget.min_params);
@@ -66,6 +72,7 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.budget.lambda0", s.budget.lambda0);
   visit("search.budget.scale", s.budget.scale);
   visit("search.budget.samples", s.budget.samples);
+  visit("search.budget.from_run", s.budget.from_run);
   visit("search.budget.small_lo", s.budget.small_lo);
   visit("search.budget.small_hi", s.budget.small_hi);
   visit("search.budget.medium_lo", s.budget.medium_lo);
@@ -84,6 +91,7 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.batch", s.batch);
   visit("search.seed", s.seed);
   visit("search.skip_zero_ops", s.skip_zero_ops);
+  visit("search.derive", s.derive);
   visit("search.memory_format", s.memory_format);
   visit("search.parallel_copies", s.parallel_copies);
   visit("search.checkpoint_every", s.checkpoint_every);
@@ -350,6 +358,21 @@ void validateSearch(const SearchOptions& s) {
   require(a.estimator == "zo" || a.estimator == "darts1", "search.arch.estimator",
           "zo (zeroth order, ZO-DARTS++) or darts1 (DARTS first order)",
           shown(a.estimator));
+  require(a.perturbed_momentum == "copy" || a.perturbed_momentum == "fresh", "search.arch.perturbed_momentum",
+          "copy (the network's momentum) or fresh (the reference's)", shown(a.perturbed_momentum));
+  require(a.penalty_gradient == "full" || a.penalty_gradient == "projected", "search.arch.penalty_gradient",
+          "full or projected (the reference's)", shown(a.penalty_gradient));
+  require(a.penalty_path == "sparsemax" || a.penalty_path == "softmax", "search.arch.penalty_path",
+          "sparsemax (exact) or softmax (never vanishes)", shown(a.penalty_path));
+  require(a.direct_gradient == "projected" || a.direct_gradient == "full", "search.arch.direct_gradient",
+          "projected (on u, as in the paper) or full", shown(a.direct_gradient));
+  require(a.max_count_step >= 0, "search.arch.max_count_step",
+          "0 (no cap) or a positive share of the band's width", num(a.max_count_step));
+  require(s.derive == "auto" || s.derive == "band" || s.derive == "argmax", "search.derive",
+          "auto (in-band when a budget is set), band or argmax", shown(s.derive));
+  require(s.derive != "band" || s.budget.preset != "none", "search.derive",
+          "auto or argmax without a budget ('band' derives inside the budget band: set one with --budget)",
+          shown(s.derive));
 
   require(s.memory_format == "auto" || s.memory_format == "channels_last" || s.memory_format == "contiguous",
           "search.memory_format", "auto, channels_last or contiguous", shown(s.memory_format));
@@ -370,6 +393,8 @@ void validateSearch(const SearchOptions& s) {
   requireNonNegative("search.budget.lambda0", b.lambda0);
   requirePositive("search.budget.scale", b.scale);
   requireAtLeast("search.budget.samples", b.samples, 10);
+  require(b.from_run.empty() || b.preset == "small" || b.preset == "medium" || b.preset == "large",
+          "search.budget.from_run", "used with a preset band (small, medium or large; --budget)", shown(b.preset));
   requirePercentiles("small", b.small_lo, b.small_hi);
   requirePercentiles("medium", b.medium_lo, b.medium_hi);
   requirePercentiles("large", b.large_lo, b.large_hi);

@@ -6,9 +6,11 @@
 #include "core/data/dataset_loader.h"
 #include "core/data/splits.h"
 #include "core/nas/param_count.h"
+#include "core/run/budget_from_run.h"
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/search/budget.h"
+#include "core/search/derivation.h"
 #include "core/search/observer_tools.h"
 #include "core/search/search_engine.h"
 
@@ -22,6 +24,12 @@ nlohmann::json genotypeFile(const SearchResult& result, const Dataset& data, con
   auto j = result.genotype.toJson();
   j["string"] = result.genotype.toString();
   j["params"] = result.params;
+  // How it was derived and what the paper's argmax would have given (§6).
+  const Derivation& d = result.derivation;
+  j["derivation"] = d.method;
+  j["argmax"] = {{"string", d.argmax.toString()}, {"params", d.argmax_params}, {"genotype", d.argmax.toJson()}};
+  j["changes"] = d.changes;
+  if (!d.note.empty()) j["derivation_note"] = d.note;
   j["channels"] = config.search.network.channels;
   j["in_channels"] = data.channels();
   j["classes"] = data.class_names;
@@ -78,11 +86,15 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
       " images train the weights, " + std::to_string(data.arch_half.size()) + " the architecture (test set unused)");
 
   const auto& s = config.search;
-  const BudgetBand band = resolveBudget(s.budget, data.weight_half.channels(), s.network.channels, s.network.cells,
-                                        data.classes, s.seed);
+  const CountShape shape{data.weight_half.channels(), s.network.channels, data.classes};
+  const BudgetBand band = resolveSearchBudget(s, shape);
+  // Refused here, before any work, rather than discovered at the end.
+  requireReachableBand(band, shape, s.network.cells, reachesPhase2(s));
   if (band.active())
     say("budget: " + s.budget.preset + " band " + std::to_string(static_cast<int64_t>(band.min)) + " – " +
-        std::to_string(static_cast<int64_t>(band.max)) + " parameters");
+        std::to_string(static_cast<int64_t>(band.max)) + " parameters" +
+        (s.derive == "argmax" ? " (derived by argmax: the result may lie outside)"
+                              : "; the derived architecture is the most probable one inside it"));
 
   if (config.out.empty()) throw ConfigError("out: no run directory given (use --out RUN_DIR)");
   const RunDirectory dir = resume ? RunDirectory::open(config.out) : RunDirectory::create(config.out);

@@ -4,6 +4,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
+#include "core/nas/param_count.h"
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
@@ -44,6 +45,37 @@ ImageSet resized(const ImageSet& set, int size) {
 
 void say(const std::function<void(const std::string&)>& status, const std::string& s) {
   if (status) status(s);
+}
+
+TrainOptions withWidth(TrainOptions train, int search_channels) {
+  if (train.channels == 0) train.channels = search_channels;
+  return train;
+}
+
+// "retraining at C = 8: 19,012 parameters, inside the search's budget band ..."; a
+// width other than the search's says what the search's would have given.
+std::string sizeReport(const RunDirectory& dir, const Genotype& genotype, int channels, int search_channels,
+                       const Dataset& dataset) {
+  const int64_t params = exactParams(genotype, dataset.channels(), channels, dataset.numClasses());
+  std::string s = "retraining at C = " + std::to_string(channels) + ": " + std::to_string(params) + " parameters";
+  if (fs::exists(dir.genotypePath())) {
+    try {
+      const auto j = nlohmann::json::parse(readFile(dir.genotypePath()));
+      const auto& b = j.at("budget");
+      if (b.at("active").get<bool>()) {
+        const double lo = b.at("min").get<double>(), hi = b.at("max").get<double>();
+        const bool inside = static_cast<double>(params) >= lo && static_cast<double>(params) <= hi;
+        s += std::string(inside ? ", inside" : ", OUTSIDE") + " the search's budget band " +
+             std::to_string(static_cast<int64_t>(lo)) + "-" + std::to_string(static_cast<int64_t>(hi));
+      }
+    } catch (const std::exception&) {
+      // A genotype file without a budget (e.g. `zodarts train --genotype`): no band to compare with.
+    }
+  }
+  if (channels != search_channels)
+    s += " (the search's width C = " + std::to_string(search_channels) + " gives " +
+         std::to_string(exactParams(genotype, dataset.channels(), search_channels, dataset.numClasses())) + ")";
+  return s;
 }
 
 }  // namespace
@@ -139,6 +171,8 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
   say(status, "architecture (" + config.train.derive + "):\n" + outcome.genotype.toString());
 
   const Dataset dataset = loadRunDataset(config);
+  const TrainOptions train = withWidth(config.train, config.search.network.channels);
+  say(status, sizeReport(dir, outcome.genotype, train.channels, config.search.network.channels, dataset));
   const int size = config.train.augment.resize;
   TrainData data;
   data.classes = dataset.numClasses();
@@ -152,7 +186,7 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
 
   EventLog log(dir.eventsPath());
   TeeObserver tee(log, observer);
-  Trainer trainer(config.train, outcome.genotype, device, checkpoint, dir.path() / kTrainCurvesFile);
+  Trainer trainer(train, outcome.genotype, device, checkpoint, dir.path() / kTrainCurvesFile);
   outcome.result = trainer.run(data, tee, stop, resume);
   if (outcome.result.cancelled) return outcome;
 

@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/nas/genotype.h"
+#include "core/nas/most_probable.h"
 #include "core/nas/param_count.h"
 
 #include <torch/torch.h>
@@ -23,13 +24,10 @@ std::string num(double v) {
   return s.str();
 }
 
-BudgetBand percentileBand(const BudgetOptions& o, double lo, double hi, int64_t in_channels,
-                          int64_t channels, int64_t cells, int64_t classes, uint64_t seed) {
+void requirePercentileBand(const BudgetOptions& o, double lo, double hi) {
   if (!(lo >= 0 && lo < hi && hi <= 100))
     throw ConfigError("budget preset '" + o.preset + "': percentile band must satisfy 0 <= lo < hi <= 100, got " +
                       num(lo) + ".." + num(hi));
-  const auto counts = sampleSpaceParamCounts(in_channels, channels, cells, classes, o.samples, seed);
-  return BudgetBand{percentileOf(counts, lo), percentileOf(counts, hi)};
 }
 
 }  // namespace
@@ -64,6 +62,26 @@ double percentileOf(const std::vector<int64_t>& sorted, double q) {
   return static_cast<double>(sorted[lo]) + frac * static_cast<double>(sorted[hi] - sorted[lo]);
 }
 
+std::pair<double, double> presetPercentiles(const BudgetOptions& options) {
+  const std::string& p = options.preset;
+  std::pair<double, double> band;
+  if (p == "small") band = {options.small_lo, options.small_hi};
+  else if (p == "medium") band = {options.medium_lo, options.medium_hi};
+  else if (p == "large") band = {options.large_lo, options.large_hi};
+  else throw ConfigError("budget preset '" + p + "' has no percentiles (one of small, medium, large)");
+  requirePercentileBand(options, band.first, band.second);
+  return band;
+}
+
+BudgetBand bandFromCounts(const BudgetOptions& options, const std::vector<int64_t>& sorted, const ParamWindow& space) {
+  const auto [lo, hi] = presetPercentiles(options);
+  // The ends of the scale are the ends of the space, not of a sample: a band from
+  // the 0th percentile (small) starts at the smallest architecture, as the
+  // reference's starts at 0; one to the 100th ends at the largest.
+  return BudgetBand{lo == 0 ? static_cast<double>(space.min) : percentileOf(sorted, lo),
+                    hi == 100 ? static_cast<double>(space.max) : percentileOf(sorted, hi)};
+}
+
 BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels,
                          int64_t cells, int64_t classes, uint64_t seed) {
   const std::string& p = options.preset;
@@ -74,13 +92,11 @@ BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int6
                         num(options.min_params) + ", max_params " + num(options.max_params));
     return BudgetBand{options.min_params, options.max_params};
   }
-  const auto band = [&](double lo, double hi) {
-    return percentileBand(options, lo, hi, in_channels, channels, cells, classes, seed);
-  };
-  if (p == "small") return band(options.small_lo, options.small_hi);
-  if (p == "medium") return band(options.medium_lo, options.medium_hi);
-  if (p == "large") return band(options.large_lo, options.large_hi);
-  throw ConfigError("budget preset '" + p + "' is unknown (one of none, small, medium, large, custom)");
+  if (p != "small" && p != "medium" && p != "large")
+    throw ConfigError("budget preset '" + p + "' is unknown (one of none, small, medium, large, custom)");
+  presetPercentiles(options);  // refuses a bad band before sampling
+  const auto counts = sampleSpaceParamCounts(in_channels, channels, cells, classes, options.samples, seed);
+  return bandFromCounts(options, counts, spaceSizeRange(CountShape{in_channels, channels, classes}, static_cast<int>(cells)));
 }
 
 }  // namespace zd

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include "core/nas/most_probable.h"
 #include "core/search/search_options.h"
 
 #include <torch/types.h>
@@ -34,6 +35,12 @@ std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channel
 // The q-th percentile (q in [0, 100]) of ascending, non-empty `sorted`, linearly
 // interpolated like numpy.percentile's default; throws ConfigError otherwise.
 double percentileOf(const std::vector<int64_t>& sorted, double q);
+
+// The band of preset small, medium or large from ascending parameter counts of
+// sampled architectures: its percentiles, except that 0 means the smallest
+// architecture of the space and 100 the largest (`space`). Throws ConfigError for
+// another preset or a bad percentile band.
+BudgetBand bandFromCounts(const BudgetOptions& options, const std::vector<int64_t>& sorted, const ParamWindow& space);
 
 // The band of options.preset: none -> inactive; custom -> [min_params, max_params];
 // small/medium/large -> the options' percentile band of sampleSpaceParamCounts

@@ -76,7 +76,7 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
                                std::mt19937_64& rng) {
   const auto ctx = context();
   StepOutcome outcome;
-  architect_->beginStep(global_step_, ctx, rng);
+  architect_->beginStep(global_step_, ctx, *sgd_, rng);
   ArchWeights w;
   {
     torch::NoGradGuard no_grad;  // weight steps do not differentiate A
@@ -103,9 +103,35 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
 }
 
 BatchResult SearchEngine::evaluate(const torch::Tensor& x, const torch::Tensor& y) {
+  return evaluateUnder(x, y, distributions());
+}
+
+BatchResult SearchEngine::evaluate(const torch::Tensor& x, const torch::Tensor& y, const Genotype& genotype) {
+  const int64_t cells = net_->options().cells;
+  auto alpha = torch::zeros({kStages * kEdges, kOps}, torch::kFloat);
+  auto beta = torch::zeros({kStages * kEdges, kKernels}, torch::kFloat);
+  auto gamma = torch::zeros({kStages, cells}, torch::kFloat);
+  for (int s = 0; s < kStages; ++s) {
+    for (int e = 0; e < kEdges; ++e) {
+      const auto& choice = genotype.stages[s].edges[e];
+      alpha[s * kEdges + e][static_cast<int>(choice.op)] = 1;
+      beta[s * kEdges + e][choice.op == Op::KernelConv ? kernelIndex(choice.kernel) : 0] = 1;
+    }
+    gamma[s][genotype.stages[s].depth - 1] = 1;
+  }
+  ArchWeights w;
+  w.alpha = alpha.to(device_);
+  if (net_->inPhase2()) {  // phase 1's supernet has 7×7 kernels and every cell only
+    w.beta = beta.to(device_);
+    w.gamma = gamma.to(device_);
+  }
+  return evaluateUnder(x, y, w);
+}
+
+BatchResult SearchEngine::evaluateUnder(const torch::Tensor& x, const torch::Tensor& y, const ArchWeights& w) {
   torch::NoGradGuard no_grad;
   net_->eval();
-  const auto logits = net_->forward(x, distributions());
+  const auto logits = net_->forward(x, w);
   net_->train();
   BatchResult r;
   r.loss = torch::nn::functional::cross_entropy(logits, y).item<double>() * static_cast<double>(y.size(0));
@@ -119,9 +145,10 @@ ArchWeights SearchEngine::distributions() const {
   return arch_->distributions(settings_.temperature, options_.distribution, settings_.phase == 2);
 }
 
-Genotype SearchEngine::genotype() const {
-  const auto w = distributions();
-  return Genotype::derive(w.alpha, w.beta, w.gamma, static_cast<int>(net_->options().cells));
+Derivation SearchEngine::derive() const {
+  const auto& o = net_->options();
+  return deriveArchitecture(*arch_, settings_.temperature, settings_.phase == 2,
+                            CountShape{o.in_channels, o.channels, o.classes}, band_, options_.derive);
 }
 
 double SearchEngine::expectedParams() const {
@@ -129,11 +156,6 @@ double SearchEngine::expectedParams() const {
   const auto& o = net_->options();
   return zd::expectedParams(w.alpha, w.beta, w.gamma, o.in_channels, o.channels, o.cells, o.classes)
       .item<double>();
-}
-
-int64_t SearchEngine::derivedParams() const {
-  const auto& o = net_->options();
-  return exactParams(genotype(), o.in_channels, o.channels, o.classes);
 }
 
 void SearchEngine::save(torch::serialize::OutputArchive& archive) const {

@@ -9,6 +9,7 @@
 #include "core/nas/supernet.h"
 #include "core/search/architecture.h"
 #include "core/search/budget.h"
+#include "core/search/derivation.h"
 #include "core/search/search_options.h"
 #include "core/search/weight_step.h"
 #include "core/search/zo_architect.h"
@@ -66,11 +67,14 @@ class SearchEngine {
 
   // Accuracy and mean loss of the supernet on (x, y) batches, without gradients.
   BatchResult evaluate(const torch::Tensor& x, const torch::Tensor& y);
+  // The same for the supernet restricted to `genotype` (one-hot distributions):
+  // how a derived architecture does with the search's weights.
+  BatchResult evaluate(const torch::Tensor& x, const torch::Tensor& y, const Genotype& genotype);
 
   ArchWeights distributions() const;
-  Genotype genotype() const;
+  // The architecture the search delivers now (search.derive), with the argmax.
+  Derivation derive() const;
   double expectedParams() const;
-  int64_t derivedParams() const;
   int64_t globalStep() const { return global_step_; }
   // Whether the network and its perturbed copy train side by side (parallel_copies).
   bool parallelCopies() const { return pair_ != nullptr; }
@@ -84,6 +88,7 @@ class SearchEngine {
 
  private:
   ArchStepContext context() const;
+  BatchResult evaluateUnder(const torch::Tensor& x, const torch::Tensor& y, const ArchWeights& w);
   void enterPhase2();
 
   SearchOptions options_;

@@ -71,6 +71,8 @@ template <class F> void fields(EpochFinished& e, F& f) {
   f("genotype", e.genotype);
   f("depths", e.depths);
   f("derived_params", e.derived_params);
+  f.optional("argmax_genotype", e.argmax_genotype);  // optional: runs before the in-band derivation lack it
+  f.optional("argmax_params", e.argmax_params);
   f("expected_params", e.expected_params);
   f("seconds", e.seconds);
   f("compute_fraction", e.compute_fraction);
@@ -83,6 +85,10 @@ template <class F> void fields(CheckpointWritten& e, F& f) {
 template <class F> void fields(RunFinished& e, F& f) {
   f("genotype", e.genotype);
   f("params", e.params);
+  f.optional("argmax_genotype", e.argmax_genotype);
+  f.optional("argmax_params", e.argmax_params);
+  f.optional("derivation", e.derivation);
+  f.optional("changes", e.changes);
   f("seconds", e.seconds);
   f("cancelled", e.cancelled);
 }
@@ -132,6 +138,8 @@ struct Writer {
   json& out;
   template <class T>
   void operator()(const char* name, const T& value) { out[name] = valueOf(value); }
+  template <class T>
+  void optional(const char* name, const T& value) { (*this)(name, value); }
 };
 
 // --- reading -----------------------------------------------------------------------
@@ -190,6 +198,12 @@ void read(const Context& at, const json& v, std::vector<int>& out) {
   for (std::size_t i = 0; i < v.size(); ++i) read(at, v[i], out[i]);
 }
 
+void read(const Context& at, const json& v, std::vector<std::string>& out) {
+  if (!v.is_array()) illTyped(at, "an array of strings", v);
+  out.assign(v.size(), {});
+  for (std::size_t i = 0; i < v.size(); ++i) read(at, v[i], out[i]);
+}
+
 void read(const Context& at, const json& v, Matrix& out) {
   if (!v.is_array()) illTyped(at, "an array of rows", v);
   out.assign(v.size(), {});
@@ -224,6 +238,11 @@ struct Reader {
   void operator()(const char* name, T& value) {
     const Context at{event, name};
     read(at, member(at, in, name), value);
+  }
+  // A field added later: older logs lack it, and it keeps its default.
+  template <class T>
+  void optional(const char* name, T& value) {
+    if (in.contains(name)) (*this)(name, value);
   }
 };
 

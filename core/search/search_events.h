@@ -76,6 +76,8 @@ struct EpochFinished {
   std::string genotype;       // Genotype::toString() of the derived architecture
   std::vector<int> depths;
   int64_t derived_params = 0;
+  std::string argmax_genotype;  // the paper's argmax architecture (= genotype unless repaired)
+  int64_t argmax_params = 0;
   double expected_params = 0;
   double seconds = 0;         // wall time of the epoch
   // Share of the dense supernet's convolution work actually computed in this
@@ -90,10 +92,14 @@ struct CheckpointWritten {
 };
 
 struct RunFinished {
-  std::string genotype;
+  std::string genotype;       // the derived architecture
   int64_t params = 0;
   double seconds = 0;
   bool cancelled = false;
+  std::string argmax_genotype;  // the paper's argmax architecture and its size
+  int64_t argmax_params = 0;
+  std::string derivation;     // "argmax" or "in-band"
+  std::vector<std::string> changes;  // what the derivation changed from the argmax
 };
 
 struct RunFailed {

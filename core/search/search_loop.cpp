@@ -49,7 +49,7 @@ class Loop {
        SearchObserver& observer, StopToken& stop, std::filesystem::path checkpoint)
       : options_(options), data_(data), device_(device), observer_(observer), stop_(stop),
         checkpoint_(std::move(checkpoint)),
-        engine_(options, networkOptions(options, data, device), band, device),
+        engine_(options, supernetOptionsFor(options, data, device), band, device),
         rng_(options.seed) {
     const int64_t n = data.weight_half.size();
     steps_per_epoch_ = static_cast<int>(std::max<int64_t>(1, (n + options.batch - 1) / options.batch));
@@ -73,27 +73,26 @@ class Loop {
       finishEpoch(s);
     }
     if (cancelled) saveCheckpoint();
-    result.genotype = engine_.genotype();
-    result.params = engine_.derivedParams();
+    result.derivation = engine_.derive();
+    result.genotype = result.derivation.genotype;
+    result.params = result.derivation.params;
     result.cancelled = cancelled;
     result.seconds = totalSeconds();
     result.epochs_done = state_.epoch;
-    observer_.onEvent(RunFinished{result.genotype.toString(), result.params, result.seconds, cancelled});
+    RunFinished finished;
+    finished.genotype = result.genotype.toString();
+    finished.params = result.params;
+    finished.argmax_genotype = result.derivation.argmax.toString();
+    finished.argmax_params = result.derivation.argmax_params;
+    finished.derivation = result.derivation.method;
+    finished.changes = result.derivation.changes;
+    finished.seconds = result.seconds;
+    finished.cancelled = cancelled;
+    observer_.onEvent(finished);
     return result;
   }
 
  private:
-  static SupernetOptions networkOptions(const SearchOptions& o, const SearchData& d, const torch::Device& device) {
-    SupernetOptions n;
-    n.in_channels = d.weight_half.channels();
-    n.classes = d.classes;
-    n.channels = o.network.channels;
-    n.cells = o.network.cells;
-    n.skip_zero_ops = o.skip_zero_ops;
-    n.channels_last = useChannelsLast(o.memory_format, device);
-    return n;
-  }
-
   double totalSeconds() const { return state_.run_seconds + secondsSince(started_); }
 
   static double secondsSince(Clock::time_point t) {
@@ -202,10 +201,12 @@ class Loop {
     e.train_accuracy = state_.seen ? static_cast<double>(state_.correct) / static_cast<double>(state_.seen) : 0;
     e.arch_loss = eval.count ? eval.loss / static_cast<double>(eval.count) : 0;
     e.arch_accuracy = eval.count ? static_cast<double>(eval.correct) / static_cast<double>(eval.count) : 0;
-    const auto genotype = engine_.genotype();
-    e.genotype = genotype.toString();
-    for (const auto& stage : genotype.stages) e.depths.push_back(stage.depth);
-    e.derived_params = engine_.derivedParams();
+    const Derivation derived = engine_.derive();
+    e.genotype = derived.genotype.toString();
+    for (const auto& stage : derived.genotype.stages) e.depths.push_back(stage.depth);
+    e.derived_params = derived.params;
+    e.argmax_genotype = derived.argmax.toString();
+    e.argmax_params = derived.argmax_params;
     e.expected_params = engine_.expectedParams();
     e.seconds = state_.epoch_seconds;
     e.compute_fraction = state_.dense_macs > 0 ? state_.macs / state_.dense_macs : 1.0;
@@ -291,6 +292,17 @@ class Loop {
 };
 
 }  // namespace
+
+SupernetOptions supernetOptionsFor(const SearchOptions& o, const SearchData& d, const torch::Device& device) {
+  SupernetOptions n;
+  n.in_channels = d.weight_half.channels();
+  n.classes = d.classes;
+  n.channels = o.network.channels;
+  n.cells = o.network.cells;
+  n.skip_zero_ops = o.skip_zero_ops;
+  n.channels_last = useChannelsLast(o.memory_format, device);
+  return n;
+}
 
 SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band,
                            torch::Device device, SearchObserver& observer, StopToken& stop,

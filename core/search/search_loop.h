@@ -6,7 +6,9 @@
 
 #include "core/data/image_set.h"
 #include "core/nas/genotype.h"
+#include "core/nas/supernet.h"
 #include "core/search/budget.h"
+#include "core/search/derivation.h"
 #include "core/search/search_events.h"
 #include "core/search/search_options.h"
 
@@ -24,12 +26,16 @@ struct SearchData {
 };
 
 struct SearchResult {
-  Genotype genotype;
+  Genotype genotype;  // the derived architecture (derivation.genotype)
   int64_t params = 0;
+  Derivation derivation;
   bool cancelled = false;
   double seconds = 0;
   int epochs_done = 0;
 };
+
+// The supernet a search with `options` builds for `data` on `device`.
+SupernetOptions supernetOptionsFor(const SearchOptions& options, const SearchData& data, const torch::Device& device);
 
 // Runs (or, with `resume`, continues from `checkpoint`) a search. Events go to
 // `observer` on the calling thread; `stop` is polled between steps. A cancelled

@@ -45,6 +45,29 @@ struct ArchOptimOptions {
   // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
   // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline).
   std::string estimator = "zo";
+  // The perturbed copy's SGD momentum at the start of each round: "copy" (the
+  // network's, so the two runs differ only by μu) or "fresh" (the reference's:
+  // zero momentum, which makes v carry (momentum difference)/μ).
+  std::string perturbed_momentum = "copy";
+  // The budget penalty's gradient (exact, it depends on A alone): "full" (added
+  // to the update in full) or "projected" (the reference's: folded into g_A and
+  // projected on u with the rest, keeping about 1/dim of it).
+  std::string penalty_gradient = "full";
+  // Where the penalty's gradient flows: "sparsemax" (exact; zero once the
+  // distributions are one-hot) or "softmax" (the slope of the penalty at P times
+  // ∂P/∂A under softmax(A/T), which never vanishes: a budget can still pull a
+  // frozen, saturated search back into its band). With penalty_gradient "full".
+  std::string penalty_path = "sparsemax";
+  // The direct gradient g_A: "projected" (ĝ = (g_A·u + g_w·v)·u, §4) or "full"
+  // (ĝ = g_A + (g_w·v)·u: only the implicit part is estimated along u).
+  std::string direct_gradient = "projected";
+  // Trust region: an update may move the expected parameter count P by at most
+  // this share of the band's width (the step is shortened); 0 = no cap. Phase 2
+  // with a band only.
+  double max_count_step = 0;
+  // Restart Adam's moments when phase 2 begins (the reference rebuilds its
+  // optimiser there).
+  bool reset_adam_at_switch = false;
 };
 
 // The parameter-budget band and its penalty (§5). Active in phase 2 only.
@@ -55,6 +78,10 @@ struct BudgetOptions {
   double lambda0 = 15.0;         // λ = lambda0 / T
   double scale = 1e6;            // penalty = (relu(P-U) + relu(L-P)) / scale
   int samples = 2000;            // architectures sampled to compute preset bands
+  // An earlier unconstrained run (its folder) whose final distributions the preset
+  // percentiles are taken from, as the reference makes its bands; empty: sample
+  // the space uniformly.
+  std::string from_run;
   // Percentile bands of the presets.
   double small_lo = 0, small_hi = 20;
   double medium_lo = 40, medium_hi = 60;
@@ -82,6 +109,11 @@ struct SearchOptions {
   int batch = 256;
   uint64_t seed = 0;
   bool skip_zero_ops = true; // skip ops whose weight is exactly 0 (exact, §2)
+  // How the final architecture is derived (§6): "auto" (in-band when a band is
+  // set, else argmax), "band" (the most probable connected architecture inside the
+  // band) or "argmax" (the paper's per-choice argmax; a stage cut off from its
+  // input is replaced by its most probable connected cell).
+  std::string derive = "auto";
   // Activation layout: "auto" (channels-last on the CPU, contiguous on CUDA),
   // "channels_last" or "contiguous". Same numbers either way; only speed differs.
   std::string memory_format = "auto";

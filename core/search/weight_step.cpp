@@ -1,5 +1,6 @@
 #include "core/search/weight_step.h"
 
+#include "core/common/torch_compat.h"
 #include "core/search/search_options.h"
 
 #include <torch/torch.h>
@@ -45,6 +46,22 @@ std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::
                                                          .momentum(options.momentum)
                                                          .nesterov(options.nesterov)
                                                          .weight_decay(options.weight_decay));
+}
+
+void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params,
+                  torch::optim::SGD& to, const std::vector<torch::Tensor>& to_params) {
+  torch::NoGradGuard no_grad;
+  auto& target_state = to.state();
+  for (size_t i = 0; i < to_params.size() && i < from_params.size(); ++i) {
+    target_state.erase(optimizerStateKey(to, to_params[i]));
+    const auto it = from.state().find(optimizerStateKey(from, from_params[i]));
+    if (it == from.state().end()) continue;
+    const auto& momentum = static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer();
+    if (!momentum.defined()) continue;
+    auto state = std::make_unique<torch::optim::SGDParamState>();
+    state->momentum_buffer(momentum.clone());
+    target_state[optimizerStateKey(to, to_params[i])] = std::move(state);
+  }
 }
 
 }  // namespace zd

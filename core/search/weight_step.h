@@ -35,4 +35,10 @@ void setLearningRate(torch::optim::SGD& optimizer, double lr);
 std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::Tensor>& params,
                                                        const WeightOptimOptions& options, double lr);
 
+// Gives `to` the momentum buffers `from` holds, copied: to_params[i] gets
+// from_params[i]'s (same shapes); parameters `from` has no momentum for yet start
+// without one, as in `from`.
+void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params,
+                  torch::optim::SGD& to, const std::vector<torch::Tensor>& to_params);
+
 }  // namespace zd

@@ -6,10 +6,12 @@
 // Per weight step t of the run (rounds count over the whole run, not per epoch):
 //   beginStep(t)       t mod R = 0: draw u ~ N(0, I), u ← u/‖u‖, μ = mu_scale·‖α‖,
 //                      copy the weights into the perturbed network (architecture
-//                      A + μu) with a fresh SGD optimiser
+//                      A + μu) with an SGD optimiser holding the network's momentum
+//                      (arch.perturbed_momentum "fresh": zero momentum, the reference's)
 //   trainPerturbed()   the perturbed copy's SGD step on the same batch as the real one
 //   step()             when (t+1) mod R = 0: ĝ = (g_A·u + g_w·v)·u with
-//                      v = (w_perturbed − w)/μ, then one Adam step on A.
+//                      v = (w_perturbed − w)/μ, plus ∇_A(λ·penalty) in full (§5), then
+//                      one Adam step on A (optionally capped in its change of P).
 // Not thread-safe, with one exception: trainPerturbed touches only the perturbed
 // copy (it reads A, u and μ), so it may run while another thread trains the real
 // network (search.parallel_copies).
@@ -51,7 +53,9 @@ class ZoArchitect {
  public:
   ZoArchitect(Supernet net, Architecture& arch, const SearchOptions& options, torch::Device device);
 
-  void beginStep(int64_t step, const ArchStepContext& context, std::mt19937_64& rng);
+  // `network_sgd`: the network's optimiser, whose momentum the copy inherits.
+  void beginStep(int64_t step, const ArchStepContext& context, const torch::optim::SGD& network_sgd,
+                 std::mt19937_64& rng);
   void trainPerturbed(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context);
   bool updateDue(int64_t step) const { return (step + 1) % options_.arch.rounds == 0; }
   ArchStepResult step(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context);
@@ -65,9 +69,15 @@ class ZoArchitect {
   torch::optim::Adam& optimizer() { return *adam_; }
 
  private:
-  void startRound(const ArchStepContext& context, std::mt19937_64& rng);
+  void startRound(const ArchStepContext& context, const torch::optim::SGD& network_sgd, std::mt19937_64& rng);
   void makePerturbedOptimizer(double lr);
+  std::unique_ptr<torch::optim::Adam> makeAdam() const;
   double expectedParamsOf(const ArchWeights& w, torch::Tensor* differentiable) const;
+  // The budget penalty under `w` (undefined outside phase 2 or without a band); P in `expected`.
+  torch::Tensor penaltyOf(const ArchWeights& w, const ArchStepContext& context, double* expected) const;
+  // Shortens the Adam step just taken (from `before`) so that P moves by at most `cap`.
+  void limitCountStep(const std::vector<torch::Tensor>& before, double expected_before, double cap,
+                      const ArchStepContext& context);
 
   Supernet net_;
   Supernet perturbed_;

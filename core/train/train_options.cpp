@@ -149,7 +149,7 @@ TrainOptions trainOptionsFromJson(const json& j, const TrainOptions& base, const
 void validate(const TrainOptions& o, const std::string& p) {
   require(o.epochs >= 1, p, "epochs", "at least 1", num(o.epochs));
   require(o.batch >= 1, p, "batch", "at least 1", num(o.batch));
-  require(o.channels >= 1, p, "channels", "at least 1", num(o.channels));
+  require(o.channels >= 0, p, "channels", "0 (the search's width) or more", num(o.channels));
   require(o.lr > 0, p, "lr", "greater than 0", num(o.lr));
   require(o.momentum >= 0 && o.momentum < 1, p, "momentum", "at least 0 and below 1", num(o.momentum));
   require(!o.nesterov || o.momentum > 0, p, "nesterov", "false when momentum is 0", "true");

@@ -15,7 +15,10 @@ namespace zd {
 struct TrainOptions {
   int epochs = 300;              // retraining epochs
   int batch = 128;               // batch size (also used for validation batches)
-  int channels = 16;             // C of the discrete network (stages have C, 2C, 4C)
+  // C of the discrete network (stages have C, 2C, 4C); 0 = the search's width
+  // (search.network.channels), so that the retrained model is the size the
+  // search derived, inside its budget band.
+  int channels = 0;
 
   // SGD (§7: lr 0.1, momentum 0.9, weight decay 3e-4).
   double lr = 0.1;               // peak learning rate, reached after the warm-up

@@ -335,6 +335,8 @@ Trainer::Trainer(TrainOptions options, Genotype genotype, torch::Device device, 
 TrainResult Trainer::run(const TrainData& data, SearchObserver& observer, StopToken& stop, bool resume) {
   return reportFailures(observer, [&] {
     validate(options_);
+    if (options_.channels < 1)  // 0 means "the search's width", which the run layer fills in
+      throw ConfigError("train.channels: the retraining width must be resolved (at least 1) before training");
     if (data.train.size() == 0) throw DataError("retraining needs images in the train split, found none");
     if (data.classes < 2) throw DataError("retraining needs at least 2 classes, found " + std::to_string(data.classes));
     if (data.val.size() > 0 && data.val.channels() != data.train.channels())

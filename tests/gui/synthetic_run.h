@@ -16,6 +16,13 @@ constexpr int kRows = 18;  // 3 stages × 6 edges
 constexpr const char* kGenotype =
     "stage 1 (depth 1): |skip_connect~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|";
 
+// The paper's argmax of the synthetic run's final distributions, which the in-band
+// derivation changed into kGenotype (one change).
+constexpr const char* kArgmaxGenotype =
+    "stage 1 (depth 2): |skip_connect~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|";
+constexpr int64_t kArgmaxParams = 340000;
+constexpr const char* kChange = "stage 1: depth 2 -> 1";
+
 // α rows all equal to `row`.
 inline zd::Matrix alphaOf(std::vector<double> row) { return zd::Matrix(kRows, row); }
 
@@ -79,7 +86,12 @@ inline std::vector<zd::SearchEvent> syntheticRun(double band_min = 100e3, double
                                    180000.0 + 1000 * epoch, d));
     events.push_back(zd::CheckpointWritten{epoch + 1, "checkpoint.pt"});
   }
-  events.push_back(zd::RunFinished{kGenotype, 170000, 33.0, false});
+  zd::RunFinished finished{kGenotype, 170000, 33.0, false, {}, 0, {}, {}};
+  finished.argmax_genotype = kArgmaxGenotype;
+  finished.argmax_params = kArgmaxParams;
+  finished.derivation = "in-band";
+  finished.changes = {kChange};
+  events.push_back(finished);
   return events;
 }
 

@@ -5,16 +5,25 @@
 // keeps a checkpoint that "Continue retraining" finishes; the export writes an ONNX
 // file verified against the network; an unwritable target is an error, not a crash;
 // reopening the run shows the same page from its files; closing the window during a
-// retraining cancels it cleanly.
+// retraining cancels it cleanly. On hand-written run folders: the page shows the band,
+// the derived size and how it was derived, the paper's argmax and the changes (and
+// older runs without them); the retrain dialog keeps the search's width and shows
+// the size a changed width gives against the band.
+#include "core/nas/genotype.h"
+#include "core/nas/param_count.h"
+#include "core/run/event_log.h"
+#include "core/run/run_directory.h"
 #include "core/train/metrics.h"
 #include "core/train/train_options.h"
 #include "tests/gui/tiny_data.h"
+#include "ui/dashboard/count_format.h"
 #include "ui/dashboard/run_model.h"
 #include "ui/main/main_window.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/results/results_panel.h"
 #include "ui/results/retrain_curves_plot.h"
 #include "ui/results/retrain_dialog.h"
+#include "ui/results/search_outcome.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/worker/search_worker.h"
 
@@ -53,6 +62,78 @@ void makeShort(RetrainDialog* dialog, int epochs) {
   type(dialog, "train.warmup_epochs", QStringLiteral("0"));
   type(dialog, "train.augment.resize", QStringLiteral("0"));
   type(dialog, "threads", QStringLiteral("1"));
+}
+
+// A searched run's folder written by hand as runSearch leaves it: config.json
+// (C = 8, N = 2, a custom band around the derived size), events.jsonl and
+// genotype.json. Without `derivation`, as versions before the in-band derivation
+// wrote them (no derivation, argmax or changes).
+struct HandRun {
+  zd::Genotype derived, argmax;
+  int64_t derivedParams = 0, argmaxParams = 0;
+  double lo = 0, hi = 0;
+  std::vector<std::string> changes;
+};
+constexpr int64_t kHandChannels = 8;
+
+HandRun writeHandRun(const QString& dir, const QString& data, bool derivation) {
+  HandRun r;
+  r.derived.stages.resize(zd::kStages);
+  for (auto& stage : r.derived.stages)
+    for (auto& edge : stage.edges) edge = zd::EdgeChoice{zd::Op::Skip, 7};
+  r.derived.stages[0].edges[0] = zd::EdgeChoice{zd::Op::KernelConv, 3};
+  r.argmax = r.derived;  // the argmax adds a 7×7 conv in stage 3, twice: far above the band
+  r.argmax.stages[2].edges[3] = zd::EdgeChoice{zd::Op::KernelConv, 7};
+  r.argmax.stages[2].depth = 2;
+  r.derivedParams = zd::exactParams(r.derived, /*in_channels=*/1, kHandChannels, /*classes=*/2);
+  r.argmaxParams = zd::exactParams(r.argmax, 1, kHandChannels, 2);
+  r.lo = static_cast<double>(r.derivedParams) - 2000;
+  r.hi = static_cast<double>(r.derivedParams) + 2000;
+  r.changes = zd::describeChanges(r.argmax, r.derived);
+
+  const auto run = zd::RunDirectory::create(dir.toStdString());
+  zd::RunConfig config;
+  config.data.path = data.toStdString();
+  config.out = dir.toStdString();
+  config.search.network.channels = static_cast<int>(kHandChannels);
+  config.search.network.cells = 2;
+  config.search.budget.preset = "custom";
+  config.search.budget.min_params = r.lo;
+  config.search.budget.max_params = r.hi;
+  run.writeConfig(config);
+  zd::RunStarted started;
+  started.device = "cpu";
+  started.classes = 2;
+  started.channels = 1;
+  started.epochs = 1;
+  started.min_params = r.lo;
+  started.max_params = r.hi;
+  zd::RunFinished finished{r.derived.toString(), r.derivedParams, 1.0, false, {}, 0, {}, {}};
+  nlohmann::json j = r.derived.toJson();
+  j["string"] = r.derived.toString();
+  j["params"] = r.derivedParams;
+  if (derivation) {
+    finished.argmax_genotype = r.argmax.toString();
+    finished.argmax_params = r.argmaxParams;
+    finished.derivation = "in-band";
+    finished.changes = r.changes;
+    j["derivation"] = "in-band";
+    j["argmax"] = {{"string", r.argmax.toString()}, {"params", r.argmaxParams}, {"genotype", r.argmax.toJson()}};
+    j["changes"] = r.changes;
+  }
+  j["channels"] = kHandChannels;
+  j["in_channels"] = 1;
+  j["classes"] = {"dark", "bright"};
+  j["budget"] = {{"min", r.lo}, {"max", r.hi}, {"active", true}};
+  run.writeJson("genotype.json", j);
+  zd::EventLog log(run.eventsPath());
+  log.onEvent(started);
+  log.onEvent(finished);
+  return r;
+}
+
+QString channelsShown(RetrainDialog* dialog) {
+  return qobject_cast<QLineEdit*>(dialog->fields()->editor("train.channels"))->text();
 }
 
 zd::ClassificationMetrics readMetricsFile(const QString& file) {
@@ -99,8 +180,9 @@ class TestResultsPanel : public QObject {
     const auto shownKeys = dialog->fields()->keys();
     const std::set<std::string> shown(shownKeys.begin(), shownKeys.end());
     for (const auto& key : expected) QVERIFY2(shown.count(key), key.c_str());
-    // The paper's defaults are shown, and valid.
+    // The paper's defaults are shown, at the search's width (tinySearchConfig: C = 4), and valid.
     QCOMPARE(qobject_cast<QLineEdit*>(dialog->fields()->editor("train.epochs"))->text(), QStringLiteral("300"));
+    QCOMPARE(channelsShown(dialog), QStringLiteral("4"));
     QVERIFY(dialog->problem().isEmpty());
     QVERIFY(dialog->okButton()->isEnabled());
     // Invalid values are named by their label, and block the dialog.
@@ -119,6 +201,82 @@ class TestResultsPanel : public QObject {
     QCOMPARE(dialog->config().train.epochs, 20);
     QCOMPARE(dialog->config().train.lr, 0.05);
     QCOMPARE(dialog->config().train.cutmix_prob, 0.25);
+    dialog->reject();
+  }
+
+  // The page states the band, the derived size and how it was derived, the
+  // paper's argmax and what the derivation changed.
+  void searchResultShowsTheBandAndBothSizes() {
+    const QString dir = dir_.filePath(QStringLiteral("hand-in-band"));
+    const HandRun r = writeHandRun(dir, data_, /*derivation=*/true);
+    RunModel model;
+    QVERIFY(model.replay(dir));
+    ResultsPanel panel(&model);
+    panel.showRun(dir);
+    const QString text = panel.summaryText();
+    const QString band = bandRange(r.lo, r.hi);
+    QVERIFY2(text.contains(QStringLiteral("Budget band</b> %1 parameters").arg(band)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Derived in the band</b> %1: %2 parameters at the search's width C = 8")
+                               .arg(band, formatCount(static_cast<double>(r.derivedParams)))),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("the paper's argmax: %1, outside the band")
+                               .arg(formatCount(static_cast<double>(r.argmaxParams)))),
+             qPrintable(text));
+    QVERIFY(!r.changes.empty());
+    for (const auto& change : r.changes)
+      QVERIFY2(text.contains(QString::fromStdString(change).toHtmlEscaped()), qPrintable(text));
+    QCOMPARE(panel.searchOutcome().argmaxParams, static_cast<double>(r.argmaxParams));
+  }
+
+  // A run from before the in-band derivation: its size against the band, no claims about an argmax.
+  void olderRunShowsItsSizeWithoutADerivation() {
+    const QString dir = dir_.filePath(QStringLiteral("hand-older"));
+    const HandRun r = writeHandRun(dir, data_, /*derivation=*/false);
+    RunModel model;
+    QVERIFY(model.replay(dir));
+    ResultsPanel panel(&model);
+    panel.showRun(dir);
+    const QString text = panel.summaryText();
+    QVERIFY2(text.contains(QStringLiteral("Derived architecture</b>: %1 parameters at the search's width C = 8, "
+                                          "inside the band")
+                               .arg(formatCount(static_cast<double>(r.derivedParams)))),
+             qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("argmax")), qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("changed")), qPrintable(text));
+  }
+
+  // Retraining keeps the search's width; another width shows its size against the band first.
+  void retrainDialogKeepsTheSearchWidth() {
+    const QString dir = dir_.filePath(QStringLiteral("hand-retrain"));
+    const HandRun r = writeHandRun(dir, data_, /*derivation=*/true);
+    RunModel model;
+    QVERIFY(model.replay(dir));
+    ResultsPanel panel(&model);
+    panel.showRun(dir);
+    RetrainDialog* dialog = panel.openRetrainDialog();
+    QVERIFY(dialog);
+    QCOMPARE(channelsShown(dialog), QStringLiteral("8"));
+    QCOMPARE(dialog->config().train.channels, 8);
+    const QString atSearch = formatCount(static_cast<double>(r.derivedParams));
+    QVERIFY2(dialog->sizeText().contains(QStringLiteral("C = 8: %1 parameters, the search's width, inside the band")
+                                             .arg(atSearch)),
+             qPrintable(dialog->sizeText()));
+    QVERIFY(!dialog->outsideBand());
+
+    type(dialog, "train.channels", QStringLiteral("16"));
+    const int64_t wide = zd::exactParams(r.derived, 1, 16, 2);
+    QVERIFY(dialog->outsideBand());
+    const QString expected = QStringLiteral("C = 16: %1 parameters, outside the band %2 (at the search's width C = 8: %3)")
+                                 .arg(formatCount(static_cast<double>(wide)), bandRange(r.lo, r.hi), atSearch);
+    QVERIFY2(dialog->sizeText().contains(expected), qPrintable(dialog->sizeText()));
+    QCOMPARE(dialog->config().train.channels, 16);
+
+    // Restore defaults is the paper's protocol at the search's width.
+    auto* buttons = dialog->findChild<QDialogButtonBox*>();
+    QVERIFY(buttons);
+    buttons->button(QDialogButtonBox::RestoreDefaults)->click();
+    QCOMPARE(channelsShown(dialog), QStringLiteral("8"));
+    QVERIFY(!dialog->outsideBand());
     dialog->reject();
   }
 

@@ -1,10 +1,16 @@
 // The New-search wizard: each page rejects invalid input with the reason shown and
 // accepts valid input, as typed; the budget band, the schedule curves and the data
-// summary follow the fields; every setting is on a page or in the Advanced dialog;
-// accepted settings are remembered.
+// summary follow the fields; the band is that of the network that will run (C and N
+// from the Run page), in the Min/Max fields, with the space's smallest and largest
+// architectures marked, and one no architecture meets blocks Start; every setting
+// is on a page or in the Advanced dialog; accepted settings are remembered.
+#include "core/nas/most_probable.h"
 #include "core/run/run_config.h"
+#include "core/search/budget.h"
 #include "tests/gui/tiny_data.h"
+#include "ui/dashboard/count_format.h"
 #include "ui/wizard/advanced_dialog.h"
+#include "ui/wizard/band_preview.h"
 #include "ui/wizard/budget_page.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/data_page.h"
@@ -45,6 +51,18 @@ QString problemOf(QWizardPage* page) {
   if (auto* p = qobject_cast<RunPage*>(page)) return p->problem();
   return QStringLiteral("?");
 }
+
+// The band runSearch resolves for `c` on the tiny data (1 image channel, 2 classes).
+zd::BudgetBand tinyBand(const zd::RunConfig& c) {
+  return zd::resolveBudget(c.search.budget, /*in_channels=*/1, c.search.network.channels, c.search.network.cells,
+                           /*classes=*/2, c.search.seed);
+}
+
+zd::ParamWindow tinySpace(const zd::RunConfig& c) {
+  return zd::spaceSizeRange(zd::CountShape{1, c.search.network.channels, 2}, c.search.network.cells);
+}
+
+QString fieldText(QWidget* page, const QString& key) { return page->findChild<QLineEdit*>(key)->text(); }
 
 void collectKeys(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
   for (const auto& [name, value] : j.items()) {
@@ -213,7 +231,7 @@ class TestSearchWizard : public QObject {
     auto wizard = wizardAt(SearchWizard::Budget);
     auto* page = wizard->budgetPage();
     enter(page, "search.budget.preset", "medium");  // 40th–60th percentile
-    QTRY_VERIFY_WITH_TIMEOUT(!page->samples().empty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->isUpToDate() && !page->samples().empty(), 20000);
     const auto& samples = page->samples();
     QCOMPARE(static_cast<int>(samples.size()), zd::RunConfig{}.search.budget.samples);
     QVERIFY(std::is_sorted(samples.begin(), samples.end()));
@@ -224,7 +242,82 @@ class TestSearchWizard : public QObject {
     // 20 % of the samples, give or take ties at the band's edges.
     QVERIFY2(std::abs(static_cast<double>(inside) / samples.size() - 0.2) < 0.03, qPrintable(QString::number(inside)));
     enter(page, "search.budget.preset", "none");
+    QTRY_VERIFY_WITH_TIMEOUT(page->isUpToDate(), 20000);
     QCOMPARE(page->band().second, 0.0);
+  }
+
+  // The band shown is the one of the network that will run, recomputed when C and N
+  // change on the Run page; a preset's numbers are in the Min/Max fields; the
+  // histogram marks the smallest and largest architectures of the space.
+  void budgetBandFollowsTheNetworkThatRuns() {
+    auto wizard = wizardAt(SearchWizard::Budget);
+    auto* page = wizard->budgetPage();
+    enter(page, "search.budget.preset", "small");
+    QTRY_VERIFY_WITH_TIMEOUT(page->isUpToDate(), 20000);
+    zd::RunConfig c = wizard->config();
+    zd::BudgetBand b = tinyBand(c);
+    zd::ParamWindow space = tinySpace(c);
+    QCOMPARE(page->band(), std::make_pair(b.min, b.max));
+    QCOMPARE(b.min, static_cast<double>(space.min));  // small starts at the smallest architecture
+    QCOMPARE(page->spaceMarks(), std::make_pair(static_cast<double>(space.min), static_cast<double>(space.max)));
+    QCOMPARE(fieldText(page, "search.budget.min_params"), QString::number(b.min, 'g', 15));
+    QCOMPARE(fieldText(page, "search.budget.max_params"), QString::number(b.max, 'g', 15));
+
+    wizard->next();
+    wizard->next();
+    auto* run = wizard->runPage();
+    enter(run, "search.network.channels", "8");
+    enter(run, "search.network.cells", "2");
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->bandPreview()->isCurrent(), 20000);
+    c = wizard->config();
+    QCOMPARE(c.search.network.channels, 8);
+    QCOMPARE(c.search.network.cells, 2);
+    const zd::BudgetBand before = b;
+    b = tinyBand(c);
+    space = tinySpace(c);
+    QVERIFY(b.max < before.max);  // a narrower, shallower network: a smaller band
+    QCOMPARE(wizard->bandPreview()->facts().min, b.min);
+    QCOMPARE(wizard->bandPreview()->facts().max, b.max);
+    QVERIFY2(run->bandText().contains(formatCount(b.min) + QStringLiteral(" – ") + formatCount(b.max)),
+             qPrintable(run->bandText()));
+    QVERIFY2(run->bandText().contains(QStringLiteral("C = 8, N = 2")), qPrintable(run->bandText()));
+    QVERIFY(run->isComplete());
+
+    // Back on the Budget page: the new band, in the fields and on the histogram.
+    wizard->back();
+    wizard->back();
+    QCOMPARE(wizard->currentId(), static_cast<int>(SearchWizard::Budget));
+    QVERIFY(page->isUpToDate());
+    QCOMPARE(page->band(), std::make_pair(b.min, b.max));
+    QCOMPARE(page->spaceMarks(), std::make_pair(static_cast<double>(space.min), static_cast<double>(space.max)));
+    QCOMPARE(fieldText(page, "search.budget.min_params"), QString::number(b.min, 'g', 15));
+    QCOMPARE(fieldText(page, "search.budget.max_params"), QString::number(b.max, 'g', 15));
+  }
+
+  // A band no architecture of the space meets: said on the Budget page (whose Next
+  // stays open, as C and N come later) and blocking Start on the Run page.
+  void unreachableBandBlocksStart() {
+    auto wizard = wizardAt(SearchWizard::Budget);
+    auto* page = wizard->budgetPage();
+    enter(page, "search.budget.preset", "custom");
+    enter(page, "search.budget.min_params", "1k");
+    enter(page, "search.budget.max_params", "2k");  // the smallest architecture has tens of thousands
+    QTRY_VERIFY_WITH_TIMEOUT(page->isUpToDate(), 20000);
+    QCOMPARE(page->band(), std::make_pair(1000.0, 2000.0));
+    QVERIFY2(page->bandWarning().contains(QStringLiteral("no architecture")), qPrintable(page->bandWarning()));
+    auto* warning = page->findChild<QLabel*>(QStringLiteral("bandWarning"));
+    QVERIFY(warning && warning->text().contains(QStringLiteral("no architecture")));
+    QVERIFY(page->problem().isEmpty());
+    QVERIFY(wizard->button(QWizard::NextButton)->isEnabled());
+
+    wizard->next();
+    wizard->next();
+    auto* run = wizard->runPage();
+    QTRY_VERIFY_WITH_TIMEOUT(run->problem().contains(QStringLiteral("no architecture")), 20000);
+    QVERIFY(!run->isComplete());
+    QVERIFY(!wizard->button(QWizard::FinishButton)->isEnabled());
+    QVERIFY(!run->validatePage());
+    QVERIFY(run->findChild<QLabel*>(QStringLiteral("problem"))->text().contains(QStringLiteral("no architecture")));
   }
 
   void scheduleCurvesFollowTheFields() {

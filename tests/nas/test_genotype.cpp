@@ -269,6 +269,25 @@ class TestGenotype : public QObject {
     QCOMPARE(StageGenotype::fromString(cell.toStdString(), 1).outputConnected(), connected);
   }
 
+  void describeChangesNamesEdgesKernelsAndDepths() {
+    std::mt19937_64 rng(4);
+    const Genotype a = Genotype::random(rng, 3);
+    QVERIFY(zd::describeChanges(a, a).empty());
+    Genotype b = a;
+    b.stages[1].edges[4] = zd::EdgeChoice{Op::KernelConv, 3};
+    if (a.stages[1].edges[4] == b.stages[1].edges[4]) b.stages[1].edges[4] = zd::EdgeChoice{Op::KernelConv, 5};
+    b.stages[2].depth = a.stages[2].depth == 1 ? 2 : 1;
+    const auto changes = zd::describeChanges(a, b);
+    QCOMPARE(changes.size(), size_t(2));
+    const QString edge = QString::fromStdString(changes[0]);
+    QVERIFY2(edge.startsWith("stage 2, edge 3<-1: " + QString::fromStdString(zd::opName(a.stages[1].edges[4].op,
+                                                                                       a.stages[1].edges[4].kernel)) +
+                             " -> nor_conv_"),
+             qPrintable(edge));
+    QCOMPARE(QString::fromStdString(changes[1]),
+             QString("stage 3: depth %1 -> %2").arg(a.stages[2].depth).arg(b.stages[2].depth));
+  }
+
   void randomIsSeededAndCoversTheSpace() {
     std::mt19937_64 a(11), b(11);
     QVERIFY(Genotype::random(a, 3) == Genotype::random(b, 3));

@@ -67,7 +67,7 @@ class TestEventLog : public QObject {
     }
     {
       zd::EventLog log(log_);
-      log.onEvent(zd::RunFinished{"|none~0|", 10, 1.0, false});
+      log.onEvent(zd::RunFinished{"|none~0|", 10, 1.0, false, {}, 0, {}, {}});
     }
     QCOMPARE(namesOf(zd::readEventLog(log_)),
              QStringList({"run_started", "checkpoint_written", "run_finished"}));

@@ -114,6 +114,10 @@ class TestRunConfig : public QObject {
     QTest::newRow("device cuda:12") << "device" << "\"cuda:12\"";
     QTest::newRow("checkpoint never") << "search.checkpoint_every" << "0";
     QTest::newRow("preset small") << "search.budget.preset" << "\"small\"";
+    QTest::newRow("derive argmax") << "search.derive" << "\"argmax\"";
+    QTest::newRow("fresh momentum") << "search.arch.perturbed_momentum" << "\"fresh\"";
+    QTest::newRow("projected penalty") << "search.arch.penalty_gradient" << "\"projected\"";
+    QTest::newRow("count step cap") << "search.arch.max_count_step" << "0.25";
   }
   void boundaryValuesAccepted() {
     QFETCH(QString, key);
@@ -156,6 +160,13 @@ class TestRunConfig : public QObject {
     QTest::newRow("checkpoint < 0") << "search.checkpoint_every" << "-1";
     QTest::newRow("memory format") << "search.memory_format" << "\"nhwc\"";
     QTest::newRow("parallel copies") << "search.parallel_copies" << "\"sometimes\"";
+    QTest::newRow("derive") << "search.derive" << "\"sample\"";
+    QTest::newRow("derive band without a budget") << "search.derive" << "\"band\"";
+    QTest::newRow("perturbed momentum") << "search.arch.perturbed_momentum" << "\"zero\"";
+    QTest::newRow("penalty gradient") << "search.arch.penalty_gradient" << "\"half\"";
+    QTest::newRow("direct gradient") << "search.arch.direct_gradient" << "\"none\"";
+    QTest::newRow("count step < 0") << "search.arch.max_count_step" << "-0.5";
+    QTest::newRow("budget from run without a preset") << "search.budget.from_run" << "\"runs/free\"";
     QTest::newRow("arch fraction 1") << "data.arch_fraction" << "1";
     QTest::newRow("arch fraction 0") << "data.arch_fraction" << "0";
     QTest::newRow("threads < 0") << "threads" << "-2";

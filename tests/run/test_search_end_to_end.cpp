@@ -150,6 +150,52 @@ class TestSearchEndToEnd : public QObject {
     QVERIFY2(outcome.result.params >= started.min_params && outcome.result.params <= started.max_params,
              qPrintable(QString("%1 params outside [%2, %3]")
                             .arg(outcome.result.params).arg(started.min_params).arg(started.max_params)));
+    // ... by the in-band derivation, reported with the paper's argmax beside it
+    // in the last event and in genotype.json.
+    const auto end = std::get<zd::RunFinished>(ev.back());
+    QCOMPARE(QString::fromStdString(end.derivation), QString("in-band"));
+    QCOMPARE(QString::fromStdString(genotype_json["derivation"].get<std::string>()), QString("in-band"));
+    const auto argmax = zd::Genotype::fromJson(genotype_json["argmax"]["genotype"]);
+    QCOMPARE(QString::fromStdString(argmax.toString()), QString::fromStdString(end.argmax_genotype));
+    QCOMPARE(genotype_json["argmax"]["params"].get<int64_t>(), zd::exactParams(argmax, 1, 4, 3));
+    QCOMPARE(end.argmax_params, zd::exactParams(argmax, 1, 4, 3));
+    QCOMPARE(genotype_json["changes"].size(), zd::describeChanges(argmax, genotype).size());
+    QCOMPARE(end.changes.empty(), argmax == genotype);
+    for (const auto& stage : genotype.stages) QVERIFY(stage.outputConnected());
+  }
+
+  // --derive argmax hands back the paper's argmax (when its cells are connected),
+  // whatever the band says.
+  void argmaxDerivationIsThePapers() {
+    Recorder rec;
+    zd::StopToken stop;
+    auto config = tinyConfig(data_, dir_ / "argmax");
+    config.search.derive = "argmax";
+    const auto outcome = zd::runSearch(config, rec, stop, false);
+    const zd::Derivation& d = outcome.result.derivation;
+    QCOMPARE(QString::fromStdString(d.method), QString("argmax"));
+    const bool connected = std::all_of(d.argmax.stages.begin(), d.argmax.stages.end(),
+                                       [](const zd::StageGenotype& s) { return s.outputConnected(); });
+    if (connected) QVERIFY(d.genotype == d.argmax && d.changes.empty());
+  }
+
+  // A band no architecture of the space reaches is refused before any work,
+  // naming the space's smallest and largest sizes; no run directory is made.
+  void unreachableBandIsRefusedUpFront() {
+    Recorder rec;
+    zd::StopToken stop;
+    auto config = tinyConfig(data_, dir_ / "unreachable");
+    const int64_t smallest = zd::fixedParams(1, 4, 3);
+    config.search.budget.preset = "custom";
+    config.search.budget.min_params = double(smallest + 1);  // the cheapest weighted edge has 20 weights
+    config.search.budget.max_params = double(smallest + 10);
+    try {
+      zd::runSearch(config, rec, stop, false);
+      QFAIL("expected ConfigError");
+    } catch (const zd::ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains(QString::number(smallest)), e.what());
+    }
+    QVERIFY(!fs::exists(dir_ / "unreachable"));
   }
 
   void resumedRunEqualsUninterruptedRun() {

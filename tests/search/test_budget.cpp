@@ -1,5 +1,7 @@
 #include "core/common/error.h"
+#include "core/nas/param_count.h"
 #include "core/search/budget.h"
+#include "core/search/derivation.h"
 
 #include <torch/torch.h>
 
@@ -102,7 +104,11 @@ class TestBudget : public QObject {
     const auto counts = zd::sampleSpaceParamCounts(1, 16, 3, 2, o.samples, 1);
     QCOMPARE(medium.min, zd::percentileOf(counts, 40));
     QCOMPARE(medium.max, zd::percentileOf(counts, 60));
-    QCOMPARE(small.min, double(counts.front()));
+    // Small starts at the smallest architecture of the space (weight-free cells),
+    // below anything a sample holds, as the reference's small band starts at 0.
+    QCOMPARE(small.min, double(zd::fixedParams(1, 16, 2)));
+    QVERIFY(small.min <= double(counts.front()));
+    QCOMPARE(small.max, zd::percentileOf(counts, 20));
     // About a fifth of the sampled architectures fall into the medium band.
     const auto inside = std::count_if(counts.begin(), counts.end(),
                                       [&](int64_t c) { return c >= medium.min && c <= medium.max; });
@@ -167,6 +173,30 @@ class TestBudget : public QObject {
     } catch (const zd::ConfigError& e) {
       QVERIFY2(QString(e.what()).contains(named), e.what());
     }
+  }
+
+  // A band no architecture reaches is refused before the search, naming the
+  // space's smallest and largest sizes; every preset band is reachable.
+  void unreachableBandsAreRefused() {
+    const zd::CountShape shape{1, 16, 2};
+    const int64_t smallest = zd::fixedParams(1, 16, 2);
+    // The cheapest weighted edge (a 1×1 conv at C = 16) has 272 weights: nothing lies in between.
+    const zd::BudgetBand gap{double(smallest + 1), double(smallest + 200)};
+    try {
+      zd::requireReachableBand(gap, shape, 3, true);
+      QFAIL("expected ConfigError");
+    } catch (const zd::ConfigError& e) {
+      const QString m = e.what();
+      QVERIFY2(m.contains(QString::number(smallest)) && m.contains("4816146"), e.what());
+    }
+    const zd::BudgetBand above{5e6, 6e6};
+    QVERIFY_THROWS_EXCEPTION(zd::ConfigError, zd::requireReachableBand(above, shape, 3, true));
+    for (const char* name : {"small", "medium", "large"}) zd::requireReachableBand(preset(name), shape, 3, true);
+    zd::requireReachableBand(zd::BudgetBand{}, shape, 3, true);  // no band: nothing to check
+    // Phase 1's space (the search never switches): 7×7 only at depth N; the next
+    // smaller architecture lies 37,680 below the largest (one stage-1 edge fewer).
+    const zd::BudgetBand top{4816146 - 1000, 4816146 - 1};
+    QVERIFY_THROWS_EXCEPTION(zd::ConfigError, zd::requireReachableBand(top, shape, 3, false));
   }
 
   void rejectsInvertedPercentileBand() {

@@ -94,7 +94,11 @@ class TestSearchEvents : public QObject {
         << zd::SearchEvent(zd::CheckpointWritten{9, "runs/run-20250101-120000/checkpoint.pt"})
         << "checkpoint_written";
     QTest::newRow("run_finished")
-        << zd::SearchEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true}) << "run_finished";
+        << zd::SearchEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}}) << "run_finished";
+    QTest::newRow("run_finished, in-band")
+        << zd::SearchEvent(zd::RunFinished{"|skip_connect~0|", 75700, 180.5, false, "|nor_conv_7x7~0|", 121300,
+                                           "in-band", {"stage 1, edge 1<-0: nor_conv_7x7 -> skip_connect"}})
+        << "run_finished";
     QTest::newRow("run_failed")
         << zd::SearchEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
         << "run_failed";
@@ -131,6 +135,19 @@ class TestSearchEvents : public QObject {
     QVERIFY(j.at("distributions").at("alpha").is_array());
     QCOMPARE(j.at("distributions").at("alpha").at(1).at(0).get<double>(), 1.0 / 3.0);
     QCOMPARE(j.at("distributions").at("gamma"), json::parse("[[0.0, 0.0, 1.0]]"));
+  }
+
+  // Logs written before the in-band derivation lack its fields: they still replay,
+  // with the fields at their defaults.
+  void olderLogsWithoutDerivationFieldsReplay() {
+    const auto finished = std::get<zd::RunFinished>(zd::eventFromJson(json::parse(
+        R"({"event": "run_finished", "genotype": "|none~0|", "params": 10, "seconds": 1.0, "cancelled": false})")));
+    QCOMPARE(finished.params, int64_t(10));
+    QVERIFY(finished.argmax_genotype.empty() && finished.derivation.empty() && finished.changes.empty());
+    // Present but ill-typed is still an error.
+    QCOMPARE(dataErrorFor(json::parse(R"({"event": "run_finished", "genotype": "", "params": 10, "seconds": 1.0,
+                                          "cancelled": false, "changes": [3]})")),
+             QString("event 'run_finished': field 'changes' must be a string, got 3"));
   }
 
   // A diverged loss is NaN; JSON writes it as null, and it reads back as NaN.

@@ -31,7 +31,7 @@ class TestTrainOptions : public QObject {
     const zd::TrainOptions o;
     QCOMPARE(o.epochs, 300);
     QCOMPARE(o.batch, 128);
-    QCOMPARE(o.channels, 16);
+    QCOMPARE(o.channels, 0);  // the search's width
     QCOMPARE(o.lr, 0.1);
     QCOMPARE(o.momentum, 0.9);
     QCOMPARE(o.weight_decay, 3e-4);

@@ -80,7 +80,7 @@ struct Fold {
   }
   void operator()(const EpochFinished& e) {
     truncateFrom(e.epoch, d.epoch, d.trainLoss, d.trainAccuracy, d.archLoss, d.archAccuracy,
-                 d.derivedParams, d.expectedParams, d.epochSeconds, d.computeFraction);
+                 d.derivedParams, d.expectedParams, d.epochSeconds, d.computeFraction, d.argmaxEpochParams);
     d.epoch.append(e.epoch);
     d.trainLoss.append(e.train_loss);
     d.trainAccuracy.append(e.train_accuracy);
@@ -90,6 +90,7 @@ struct Fold {
     d.expectedParams.append(e.expected_params);
     d.epochSeconds.append(e.seconds);
     d.computeFraction.append(e.compute_fraction);
+    d.argmaxEpochParams.append(static_cast<double>(e.argmax_params));
     d.genotype = QString::fromStdString(e.genotype);
     d.depths = QVector<int>(e.depths.begin(), e.depths.end());
     d.phase = e.phase;
@@ -101,6 +102,11 @@ struct Fold {
     d.genotype = QString::fromStdString(e.genotype);
     d.finalParams = static_cast<double>(e.params);
     d.totalSeconds = e.seconds;
+    d.derivation = QString::fromStdString(e.derivation);
+    d.argmaxGenotype = QString::fromStdString(e.argmax_genotype);
+    d.argmaxParams = static_cast<double>(e.argmax_params);
+    d.derivationChanges.clear();
+    for (const std::string& change : e.changes) d.derivationChanges << QString::fromStdString(change);
   }
   void operator()(const RunFailed& e) {
     if (d.retrainRunning) {  // the retraining failed, not the search before it
@@ -153,12 +159,15 @@ bool RunPlotData::operator==(const RunPlotData& o) const {
          startEpoch == o.startEpoch && classes == o.classes && channels == o.channels &&
          minParams == o.minParams && maxParams == o.maxParams && supernetParams == o.supernetParams &&
          phase == o.phase && phaseChangeEpoch == o.phaseChangeEpoch && checkpointEpoch == o.checkpointEpoch &&
-         finalParams == o.finalParams && totalSeconds == o.totalSeconds && scheduleEpoch == o.scheduleEpoch &&
+         finalParams == o.finalParams && totalSeconds == o.totalSeconds && derivation == o.derivation &&
+         argmaxGenotype == o.argmaxGenotype && argmaxParams == o.argmaxParams &&
+         derivationChanges == o.derivationChanges && scheduleEpoch == o.scheduleEpoch &&
          temperature == o.temperature && lr == o.lr && lambda == o.lambda && epoch == o.epoch &&
          trainLoss == o.trainLoss && trainAccuracy == o.trainAccuracy && archLoss == o.archLoss &&
          archAccuracy == o.archAccuracy && derivedParams == o.derivedParams &&
          expectedParams == o.expectedParams && epochSeconds == o.epochSeconds &&
-         computeFraction == o.computeFraction && genotype == o.genotype && depths == o.depths &&
+         computeFraction == o.computeFraction && argmaxEpochParams == o.argmaxEpochParams &&
+         genotype == o.genotype && depths == o.depths &&
          update == o.update && updateEpoch == o.updateEpoch && updateExpectedParams == o.updateExpectedParams &&
          updatePenalty == o.updatePenalty && updateArchLoss == o.updateArchLoss &&
          alphaHistory == o.alphaHistory && retrainGenotype == o.retrainGenotype &&

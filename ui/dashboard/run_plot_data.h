@@ -5,6 +5,7 @@
 #include "core/search/search_events.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 // Where a run stands, as far as its events tell.
@@ -28,8 +29,14 @@ struct RunPlotData {
   int phase = 1;
   int phaseChangeEpoch = -1;   // epoch phase 2 began, -1 before
   int checkpointEpoch = -1;    // last epoch a checkpoint holds, -1 when none yet
-  double finalParams = 0;      // run_finished's parameter count
+  double finalParams = 0;      // run_finished's parameter count (the derived architecture)
   double totalSeconds = 0;
+  // How run_finished's architecture was derived (§6); all empty / 0 in logs from
+  // before the in-band derivation.
+  QString derivation;          // "argmax" or "in-band"
+  QString argmaxGenotype;      // the paper's argmax architecture
+  double argmaxParams = 0;     // its parameter count
+  QStringList derivationChanges;  // what the derivation changed from the argmax
 
   // --- schedule, one entry per epoch_started
   QVector<double> scheduleEpoch, temperature, lr, lambda;
@@ -37,6 +44,7 @@ struct RunPlotData {
   // --- one entry per epoch_finished
   QVector<double> epoch, trainLoss, trainAccuracy, archLoss, archAccuracy;  // accuracies in [0, 1]
   QVector<double> derivedParams, expectedParams, epochSeconds, computeFraction;
+  QVector<double> argmaxEpochParams;  // the paper's argmax size per epoch (0 in logs from before it)
   QString genotype;            // Genotype::toString() of the latest derived architecture
   QVector<int> depths;         // its depth per stage
 

@@ -94,9 +94,16 @@ void RunProgressPanel::refresh(const RunPlotData& d, const RunProgress& p) {
 
   QStringList facts;
   if (!d.device.isEmpty()) facts << tr("device %1").arg(d.device);
-  if (!d.derivedParams.isEmpty())
-    facts << tr("derived %1 parameters (expected %2)").arg(formatCount(d.derivedParams.back()),
-                                                           formatCount(d.expectedParams.back()));
+  if (!d.derivedParams.isEmpty()) {
+    // The paper's argmax is named when the derivation (in the band) moved away from it.
+    const double argmax = d.argmaxEpochParams.isEmpty() ? 0 : d.argmaxEpochParams.back();
+    if (argmax > 0 && argmax != d.derivedParams.back())
+      facts << tr("derived %1 parameters (the paper's argmax %2, expected %3)")
+                   .arg(formatCount(d.derivedParams.back()), formatCount(argmax), formatCount(d.expectedParams.back()));
+    else
+      facts << tr("derived %1 parameters (expected %2)").arg(formatCount(d.derivedParams.back()),
+                                                             formatCount(d.expectedParams.back()));
+  }
   if (d.maxParams > 0) facts << tr("budget %1 – %2").arg(formatCount(d.minParams), formatCount(d.maxParams));
   if (!d.computeFraction.isEmpty())
     facts << tr("last epoch computed %1% of the dense supernet").arg(std::lround(100 * d.computeFraction.back()));

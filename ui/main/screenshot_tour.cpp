@@ -64,7 +64,8 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
   add(QStringLiteral("budget page"), wizardPage(SearchWizard::Budget), [this]() {
     setField(wizard_->budgetPage(), QStringLiteral("search.budget.preset"), QStringLiteral("medium"));
   });
-  add(QStringLiteral("sample the space"), [this]() { return !wizard_->budgetPage()->samples().empty(); }, [this]() {
+  add(QStringLiteral("sample the space"),
+      [this]() { return wizard_->budgetPage()->isUpToDate() && !wizard_->budgetPage()->samples().empty(); }, [this]() {
     shoot(wizard_, QStringLiteral("02-wizard-budget.png"));
     wizard_->next();
   });

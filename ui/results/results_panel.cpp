@@ -156,6 +156,8 @@ void ResultsPanel::clear() {
   runDir_.clear();
   searchDone_ = hasModel_ = hasTrainCheckpoint_ = hasMetrics_ = exportReported_ = false;
   metrics_ = TestMetrics{};
+  outcome_ = SearchOutcome{};
+  retrainChannels_ = 0;
   summary_->setText(tr("No search has finished yet. Start one with File › New search, or open an earlier run "
                        "with File › Open run directory."));
   retrainStatus_->setText(tr("Not retrained yet."));
@@ -180,6 +182,8 @@ void ResultsPanel::refreshFiles() {
   searchDone_ = QFileInfo::exists(file("genotype.json"));
   hasModel_ = QFileInfo::exists(file("model.pt")) && QFileInfo::exists(file("model.json"));
   hasTrainCheckpoint_ = QFileInfo::exists(file(zd::kTrainCheckpointFile));
+  outcome_ = searchDone_ ? readSearchOutcome(runDir_) : SearchOutcome{};
+  retrainChannels_ = retrainWidth(runDir_);
   if (QFileInfo::exists(file("metrics.json"))) {
     TestMetrics m;
     QString error;
@@ -201,11 +205,14 @@ void ResultsPanel::refreshFromModel() {
   else if (d.state == RunState::Running) text += tr("The search is running.<br>");
   else if (d.state == RunState::Failed) text += tr("The search failed: %1<br>").arg(d.failure.toHtmlEscaped());
   else if (searchDone_ || d.state == RunState::Finished) text += tr("The search finished.<br>");
-  const QString genotype = !d.retrainGenotype.isEmpty() ? d.retrainGenotype : d.genotype;
-  const double params = d.retrainParams > 0 ? d.retrainParams : d.finalParams;
-  if (!genotype.isEmpty())
-    text += tr("<b>Architecture</b> (%1 parameters at the search's width):<br><tt>%2</tt>")
-                .arg(formatCount(params), genotype.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+  // The search's own architecture and its size at the search's width; a retraining
+  // (possibly at another width, or of a sampled architecture) is reported apart.
+  const SearchOutcome search = searchOutcome();
+  if (!search.genotype.isEmpty() || search.hasBand()) text += describeOutcome(search);
+  if (!search.genotype.isEmpty())
+    text += tr("<b>Architecture</b>:<br><tt>%1</tt>").arg(genotypeHtml(search.genotype));
+  if (d.retrainParams > 0)
+    text += QStringLiteral("<br>") + describeRetraining(search, d.retrainParams, retrainChannels_, d.retrainGenotype);
   summary_->setText(text);
 
   // The retraining.
@@ -244,6 +251,14 @@ void ResultsPanel::refreshFromModel() {
   curves_->refresh(d);
   updateButtons();
 }
+
+SearchOutcome ResultsPanel::searchOutcome() const {
+  SearchOutcome search = outcome_;
+  completeFromEvents(search, model_->data());
+  return search;
+}
+
+QString ResultsPanel::summaryText() const { return summary_->text(); }
 
 void ResultsPanel::showMetrics(const TestMetrics& m) {
   metrics_ = m;
@@ -308,11 +323,20 @@ RetrainDialog* ResultsPanel::openRetrainDialog() {
     Q_EMIT errorOccurred(tr("Cannot retrain"), QString::fromStdString(e.what()));
     return nullptr;
   }
-  auto* dialog = new RetrainDialog(config, this);
+  const SearchOutcome search = searchOutcome();
+  // Retraining keeps the search's width, shown as its number (train.channels 0 means
+  // it too), unless this run was retrained before at a width given then, which
+  // stands. (Runs of older versions hold C = 16 there, whatever the search's C.)
+  const bool retrainedBefore = hasModel_ || hasTrainCheckpoint_ || !model_->data().retrainGenotype.isEmpty();
+  if ((!retrainedBefore || config.train.channels == 0) && search.searchChannels > 0)
+    config.train.channels = static_cast<int>(search.searchChannels);
+  auto* dialog = new RetrainDialog(config, search, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   const QString runDir = runDir_;
   connect(dialog, &QDialog::accepted, this, [this, dialog, runDir]() {
     if ((hasModel_ || hasTrainCheckpoint_) && confirmReplace_ && !confirmReplace_()) return;
+    const int width = dialog->config().train.channels;
+    if (runDir == runDir_) retrainChannels_ = width > 0 ? width : dialog->config().search.network.channels;
     Q_EMIT retrainRequested(runDir, dialog->config(), false);
   });
   dialog->open();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "core/run/run_config.h"
+#include "ui/results/search_outcome.h"
 #include "ui/results/test_metrics.h"
 
 #include <QString>
@@ -60,6 +61,10 @@ class ResultsPanel : public QWidget {
   void setReplaceConfirmation(std::function<bool()> confirm) { confirmReplace_ = std::move(confirm); }
 
   QString runDirectory() const { return runDir_; }
+  // The search's outcome as the page shows it (genotype.json, completed from the events).
+  SearchOutcome searchOutcome() const;
+  // The "Search result" box's text (rich text).
+  QString summaryText() const;
   const TestMetrics& metrics() const { return metrics_; }
   bool hasMetrics() const { return hasMetrics_; }
   QString exportResult() const;
@@ -100,6 +105,8 @@ class ResultsPanel : public QWidget {
   TestMetrics metrics_;
   bool hasMetrics_ = false;
   bool exportReported_ = false;  // an export of this session is on show (not the file's date)
+  SearchOutcome outcome_;        // genotype.json as read by refreshFiles()
+  int64_t retrainChannels_ = 0;  // C of the latest retraining (config.json's train.channels), 0: unknown
   std::function<bool()> confirmReplace_;
 
   QLabel* summary_;

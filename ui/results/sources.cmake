@@ -9,6 +9,8 @@ target_sources(zodarts_ui PRIVATE
   results/retrain_curves_plot.h
   results/retrain_dialog.cpp
   results/retrain_dialog.h
+  results/search_outcome.cpp
+  results/search_outcome.h
   results/test_metrics.cpp
   results/test_metrics.h
 )

@@ -25,6 +25,11 @@ const std::map<std::string, QStringList>& choices() {
       {"search.memory_format",
        {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
       {"search.parallel_copies", {QStringLiteral("auto"), QStringLiteral("on"), QStringLiteral("off")}},
+      {"search.derive", {QStringLiteral("auto"), QStringLiteral("band"), QStringLiteral("argmax")}},
+      {"search.arch.perturbed_momentum", {QStringLiteral("copy"), QStringLiteral("fresh")}},
+      {"search.arch.penalty_gradient", {QStringLiteral("full"), QStringLiteral("projected")}},
+      {"search.arch.penalty_path", {QStringLiteral("sparsemax"), QStringLiteral("softmax")}},
+      {"search.arch.direct_gradient", {QStringLiteral("projected"), QStringLiteral("full")}},
   };
   return kChoices;
 }

@@ -45,4 +45,5 @@ void ConfigDialog::check() {
   problemLabel_->setText(problem_);
   ok_->setEnabled(problem_.isEmpty());
   if (problem_.isEmpty()) config_ = config;
+  Q_EMIT checked();
 }

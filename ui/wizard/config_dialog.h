@@ -25,6 +25,11 @@ class ConfigDialog : public QDialog {
   ConfigFields* fields() const { return fields_; }
   QPushButton* okButton() const { return ok_; }
 
+ Q_SIGNALS:
+  // The fields were checked (after each edit and after Restore defaults); config()
+  // and problem() are up to date.
+  void checked();
+
  protected:
   ConfigDialog(const zd::RunConfig& config, QWidget* parent);
   // Call once the subclass has added its fields to fields(): shows `config`, lays out

@@ -3,6 +3,7 @@
 #include "ui/wizard/run_page.h"
 
 #include "ui/wizard/advanced_dialog.h"
+#include "ui/wizard/band_preview.h"
 #include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/run_estimate.h"
@@ -31,8 +32,8 @@ QString duration(double seconds) {
 
 }  // namespace
 
-RunPage::RunPage(SearchSetup* setup, QWidget* parent)
-    : QWizardPage(parent), setup_(setup), fields_(new ConfigFields(this)) {
+RunPage::RunPage(SearchSetup* setup, BandPreview* preview, QWidget* parent)
+    : QWizardPage(parent), setup_(setup), preview_(preview), fields_(new ConfigFields(this)) {
   setTitle(tr("Run"));
   setSubTitle(tr("Where and how the search runs. Start begins it; you can pause or cancel it at any time "
                  "(a cancelled run keeps its checkpoint and can be resumed)."));
@@ -63,6 +64,9 @@ RunPage::RunPage(SearchSetup* setup, QWidget* parent)
   problemLabel_->setObjectName(QStringLiteral("problem"));
   problemLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
   problemLabel_->setWordWrap(true);
+  band_ = new QLabel(this);
+  band_->setObjectName(QStringLiteral("band"));
+  band_->setWordWrap(true);
   estimate_ = new QLabel(tr("Run time: not estimated yet."), this);
   estimate_->setObjectName(QStringLiteral("estimate"));
   estimate_->setWordWrap(true);
@@ -77,11 +81,13 @@ RunPage::RunPage(SearchSetup* setup, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addWidget(problemLabel_);
+  layout->addWidget(band_);
   layout->addLayout(buttons);
   layout->addWidget(estimate_);
   layout->addStretch();
 
   connect(fields_, &ConfigFields::edited, this, &RunPage::check);
+  connect(preview_, &BandPreview::updated, this, &RunPage::updateBand);
   connect(estimateButton_, &QPushButton::clicked, this, &RunPage::estimate);
   connect(advanced, &QPushButton::clicked, this, &RunPage::openAdvanced);
   connect(browse, &QPushButton::clicked, this, [this]() {
@@ -122,9 +128,34 @@ void RunPage::check() {
     }
   }
   fields_->highlight(problem_.isEmpty() ? std::string() : blamed);
-  problemLabel_->setText(problem_);
-  if (problem_.isEmpty()) setup_->setConfig(config);
+  if (problem_.isEmpty()) setup_->setConfig(config);  // the band follows (updateBand)
+  updateBand();
+}
+
+QString RunPage::bandProblem() const {
+  if (!preview_->isCurrent()) return QString();  // not known yet; validatePage() waits for it
+  const BandFacts& f = preview_->facts();
+  if (!f.error.isEmpty()) return tr("Budget: %1").arg(f.error);
+  if (!f.unreachable.isEmpty()) return tr("Budget: %1").arg(f.unreachable);
+  return QString();
+}
+
+QString RunPage::problem() const { return problem_.isEmpty() ? bandProblem() : problem_; }
+
+QString RunPage::bandText() const { return band_->text(); }
+
+void RunPage::updateBand() {
+  band_->setText(preview_->describe());
+  problemLabel_->setText(problem());
   Q_EMIT completeChanged();
+}
+
+bool RunPage::validatePage() {
+  if (!problem_.isEmpty()) return false;
+  // Start must not outrun the band's check: the run would refuse the band anyway,
+  // but only after the wizard has closed.
+  preview_->settle();
+  return bandProblem().isEmpty();
 }
 
 void RunPage::openAdvanced() {

@@ -1,7 +1,9 @@
 // Wizard page 4, "Run": the device (auto, CPU, each CUDA GPU LibTorch sees), seed,
-// batch size, C, N and the output folder; the Advanced settings; and an estimate of
-// the run time from a few timed steps (off the GUI thread). The wizard's Finish
-// button, labelled Start, starts the search. Thread-safety: GUI thread only.
+// batch size, C, N and the output folder; the Advanced settings; the budget band of
+// the network these settings make (BandPreview), which blocks Start when no
+// architecture can meet it; and an estimate of the run time from a few timed steps
+// (off the GUI thread). The wizard's Finish button, labelled Start, starts the
+// search. Thread-safety: GUI thread only.
 #pragma once
 
 #include <QWizardPage>
@@ -9,6 +11,7 @@
 #include <set>
 #include <string>
 
+class BandPreview;
 class ConfigFields;
 class QLabel;
 class QLineEdit;
@@ -19,13 +22,18 @@ class RunPage : public QWizardPage {
   Q_OBJECT
 
  public:
-  RunPage(SearchSetup* setup, QWidget* parent = nullptr);
+  RunPage(SearchSetup* setup, BandPreview* preview, QWidget* parent = nullptr);
 
   void initializePage() override;
-  // Next / Start only move on from a complete page (also when called from code).
-  bool validatePage() override { return isComplete(); }
-  bool isComplete() const override { return problem_.isEmpty(); }
-  QString problem() const { return problem_; }
+  // Start only moves on from a complete page (also when called from code), and only
+  // once the band is known to be reachable (worked out now if it is still pending).
+  bool validatePage() override;
+  bool isComplete() const override { return problem().isEmpty(); }
+  // The reason the page is not complete: a field's problem, else a band no
+  // architecture can meet (or that cannot be worked out); "" when complete.
+  QString problem() const;
+  // The line on the budget band of the network the page's settings make.
+  QString bandText() const;
 
   // The keys of every wizard page, which the Advanced dialog leaves out.
   static std::set<std::string> pageKeys();
@@ -40,11 +48,15 @@ class RunPage : public QWizardPage {
 
  private:
   void check();
+  void updateBand();
+  QString bandProblem() const;
 
   SearchSetup* setup_;
+  BandPreview* preview_;
   ConfigFields* fields_;
   QLineEdit* out_;
   QLabel* problemLabel_;
+  QLabel* band_;
   QLabel* estimate_;
   QPushButton* estimateButton_;
   QString problem_;

@@ -3,6 +3,7 @@
 
 #include "ui/wizard/search_wizard.h"
 
+#include "ui/wizard/band_preview.h"
 #include "ui/wizard/budget_page.h"
 #include "ui/wizard/data_page.h"
 #include "ui/wizard/run_page.h"
@@ -37,10 +38,12 @@ SearchWizard::SearchWizard(QWidget* parent) : QWizard(parent), setup_(new Search
   config.out = freshRunFolder(config.out);
   setup_->setConfig(config);
 
+  // One band for both pages that show it, following every page's settings.
+  preview_ = new BandPreview(setup_, this);
   data_ = new DataPage(setup_, this);
-  budget_ = new BudgetPage(setup_, this);
+  budget_ = new BudgetPage(setup_, preview_, this);
   schedule_ = new SchedulePage(setup_, this);
-  run_ = new RunPage(setup_, this);
+  run_ = new RunPage(setup_, preview_, this);
   setPage(Data, data_);
   setPage(Budget, budget_);
   setPage(Schedule, schedule_);

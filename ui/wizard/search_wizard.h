@@ -8,6 +8,7 @@
 
 #include <QWizard>
 
+class BandPreview;
 class BudgetPage;
 class DataPage;
 class RunPage;
@@ -25,6 +26,8 @@ class SearchWizard : public QWizard {
   // The search to start: every setting, validated (after accept()).
   zd::RunConfig config() const;
   SearchSetup* setup() const { return setup_; }
+  // The budget band of the network the settings make, shown on the Budget and Run pages.
+  BandPreview* bandPreview() const { return preview_; }
 
   DataPage* dataPage() const { return data_; }
   BudgetPage* budgetPage() const { return budget_; }
@@ -39,6 +42,7 @@ class SearchWizard : public QWizard {
 
  private:
   SearchSetup* setup_;
+  BandPreview* preview_;
   DataPage* data_;
   BudgetPage* budget_;
   SchedulePage* schedule_;

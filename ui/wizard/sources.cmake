@@ -2,6 +2,8 @@
 target_sources(zodarts_ui PRIVATE
   wizard/advanced_dialog.cpp
   wizard/advanced_dialog.h
+  wizard/band_preview.cpp
+  wizard/band_preview.h
   wizard/budget_page.cpp
   wizard/budget_page.h
   wizard/config_dialog.cpp

@@ -5,20 +5,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace zd {
 namespace {
-
-template <size_t N>
-std::vector<std::array<double, N>> logSoftmaxRows(const torch::Tensor& logits, double temperature) {
-  const auto lp = torch::log_softmax(logits.detach().to(torch::kCPU, torch::kDouble) / temperature, 1).contiguous();
-  const auto a = lp.accessor<double, 2>();
-  std::vector<std::array<double, N>> rows(static_cast<size_t>(lp.size(0)));
-  for (int64_t r = 0; r < lp.size(0); ++r)
-    for (size_t c = 0; c < N; ++c) rows[static_cast<size_t>(r)][c] = a[r][static_cast<int64_t>(c)];
-  return rows;
-}
 
 std::vector<std::vector<double>> logSoftmaxMatrix(const torch::Tensor& logits, double temperature) {
   const auto lp = torch::log_softmax(logits.detach().to(torch::kCPU, torch::kDouble) / temperature, 1).contiguous();
@@ -26,6 +17,17 @@ std::vector<std::vector<double>> logSoftmaxMatrix(const torch::Tensor& logits, d
   std::vector<std::vector<double>> rows(static_cast<size_t>(lp.size(0)));
   for (int64_t r = 0; r < lp.size(0); ++r)
     for (int64_t c = 0; c < lp.size(1); ++c) rows[static_cast<size_t>(r)].push_back(a[r][c]);
+  return rows;
+}
+
+template <size_t N>
+std::vector<std::array<double, N>> logSoftmaxRows(const torch::Tensor& logits, double temperature) {
+  std::vector<std::array<double, N>> rows;
+  for (const auto& r : logSoftmaxMatrix(logits, temperature)) {
+    std::array<double, N> a{};
+    std::copy_n(r.begin(), N, a.begin());
+    rows.push_back(a);
+  }
   return rows;
 }
 

@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/data/npz_writer.h"
 #include "core/nas/param_count.h"
+#include "core/run/budget_from_run.h"
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
@@ -177,6 +178,44 @@ class TestSearchEndToEnd : public QObject {
     const bool connected = std::all_of(d.argmax.stages.begin(), d.argmax.stages.end(),
                                        [](const zd::StageGenotype& s) { return s.outputConnected(); });
     if (connected) QVERIFY(d.genotype == d.argmax && d.changes.empty());
+  }
+
+  // --budget-from: the reference's bands, percentiles of architectures sampled from
+  // an earlier unconstrained run's final distributions; a budgeted run is refused.
+  void budgetFromAnEarlierRun() {
+    Recorder rec;
+    zd::StopToken stop;
+    auto free = tinyConfig(data_, dir_ / "free");
+    free.search.budget.preset = "none";
+    zd::runSearch(free, rec, stop, false);
+    const zd::CountShape shape{1, 4, 3};
+    zd::BudgetOptions medium;
+    medium.preset = "medium";
+    const auto band = zd::budgetFromRun(medium, dir_ / "free", shape, 1, 7);
+    const auto again = zd::budgetFromRun(medium, dir_ / "free", shape, 1, 7);
+    QCOMPARE(band.min, again.min);
+    const zd::ParamWindow space = zd::spaceSizeRange(shape, 1);
+    QVERIFY(band.min < band.max && band.min >= double(space.min) && band.max <= double(space.max));
+    zd::BudgetOptions small;
+    small.preset = "small";
+    QCOMPARE(zd::budgetFromRun(small, dir_ / "free", shape, 1, 7).min, double(space.min));  // small starts at the smallest
+    // The whole run through the CLI's setting: the band in force is the one computed here.
+    Recorder banded;
+    auto from = tinyConfig(data_, dir_ / "from-free");
+    from.search.budget.preset = "medium";
+    from.search.budget.from_run = (dir_ / "free").string();
+    zd::runSearch(from, banded, stop, false);
+    const auto started = banded.all<zd::RunStarted>().front();
+    const auto expected = zd::budgetFromRun(medium, dir_ / "free", shape, 1, from.search.seed);
+    QCOMPARE(started.min_params, expected.min);
+    QCOMPARE(started.max_params, expected.max);
+    try {
+      zd::budgetFromRun(medium, dir_ / "full", shape, 1, 7);  // itself budgeted (small)
+      QFAIL("expected ConfigError");
+    } catch (const zd::ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("budgeted"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(zd::ConfigError, zd::budgetFromRun(medium, dir_ / "free", zd::CountShape{3, 4, 3}, 1, 7));
   }
 
   // A band no architecture of the space reaches is refused before any work,

@@ -3,6 +3,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
+#include "core/run/budget_from_run.h"
 #include "core/run/run_search.h"
 #include "core/search/checkpoint.h"
 #include "core/search/search_engine.h"
@@ -15,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <random>
 
 namespace zd {
@@ -88,8 +88,7 @@ json runOne(const RunConfig& config, const SearchData& data, const torch::Device
             const std::filesystem::path& scratch) {
   SearchOptions s = config.search;
   s.checkpoint_every = s.epochs;  // one checkpoint, at the end: the supernet scored below
-  const BudgetBand band = resolveBudget(s.budget, data.weight_half.channels(), s.network.channels, s.network.cells,
-                                        data.classes, s.seed);
+  const BudgetBand band = resolveSearchBudget(s, CountShape{data.weight_half.channels(), s.network.channels, data.classes});
   Collector collector;
   collector.switch_epoch = s.switch_epoch;
   StopToken stop;

@@ -34,8 +34,6 @@ struct StageOption {
   int64_t cell_params = 0;
 };
 
-int64_t stageChannels(const CountShape& shape, int stage) { return shape.channels << stage; }
-
 // Which sets of present (non-`none`) edges, as a bit mask, connect node 0 to node 3.
 std::array<bool, 1 << kEdges> connectedMasks() {
   std::array<bool, 1 << kEdges> out{};
@@ -126,7 +124,7 @@ StageCells enumerateCells(const std::vector<std::vector<EdgeOption>>& options, b
 std::vector<std::vector<EdgeOption>> stageEdgeOptions(const ChoiceScores& s, const CountShape& shape, int stage) {
   std::vector<std::vector<EdgeOption>> options;
   for (int e = 0; e < kEdges; ++e)
-    options.push_back(edgeOptions(s, static_cast<size_t>(stage * kEdges + e), stageChannels(shape, stage)));
+    options.push_back(edgeOptions(s, static_cast<size_t>(stage * kEdges + e), stageChannels(shape.channels, stage)));
   return options;
 }
 

@@ -9,9 +9,6 @@
 namespace zd {
 namespace {
 
-// C_s = C·2^s: every reduction block doubles the channels.
-int64_t stageChannels(int64_t channels, int stage) { return channels << stage; }
-
 // A k×k conv with bias at C_s in and out channels: (k²·C_s + 1)·C_s.
 int64_t convParams(int64_t k, int64_t c) { return (k * k * c + 1) * c; }
 

@@ -13,6 +13,9 @@
 
 namespace zd {
 
+// C_s = C·2^s, the channels of stage s (0-based): every reduction block doubles them.
+inline int64_t stageChannels(int64_t channels, int stage) { return channels << stage; }
+
 // Weights of a reduction block in -> out: two 3×3 convs (no bias), two affine BNs
 // and the 1×1 shortcut conv: 9·(in+out)·out + in·out + 4·out.
 int64_t reductionParams(int64_t in, int64_t out);

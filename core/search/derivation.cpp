@@ -69,12 +69,12 @@ Derivation deriveArchitecture(const Architecture& arch, double temperature, bool
     best = mostProbableArchitecture(scores, shape, windowOf(band));
     if (!best)
       d.note = std::string("no architecture of ") + (phase2 ? "the" : "phase 1's") + " space lies in the band " +
-               count(band.min) + "-" + count(band.max) + ": the argmax is kept";
+               count(band.min) + "-" + count(band.max) + ": the most probable architecture of the whole space is kept";
   }
   if (!best) best = mostProbableArchitecture(scores, shape, std::nullopt);
   d.method = in_band && d.note.empty() ? "in-band" : "argmax";
   d.genotype = best ? best->genotype : d.argmax;
-  d.params = exactParams(d.genotype, shape.in_channels, shape.channels, shape.classes);
+  d.params = best ? best->params : d.argmax_params;
   d.changes = describeChanges(d.argmax, d.genotype);
   return d;
 }

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 namespace zd {
@@ -73,7 +74,8 @@ class Loop {
       finishEpoch(s);
     }
     if (cancelled) saveCheckpoint();
-    result.derivation = engine_.derive();
+    // A run that ended with its last epoch derived it then; a cancelled one moved on since.
+    result.derivation = !cancelled && last_derivation_ ? *last_derivation_ : engine_.derive();
     result.genotype = result.derivation.genotype;
     result.params = result.derivation.params;
     result.cancelled = cancelled;
@@ -201,7 +203,7 @@ class Loop {
     e.train_accuracy = state_.seen ? static_cast<double>(state_.correct) / static_cast<double>(state_.seen) : 0;
     e.arch_loss = eval.count ? eval.loss / static_cast<double>(eval.count) : 0;
     e.arch_accuracy = eval.count ? static_cast<double>(eval.correct) / static_cast<double>(eval.count) : 0;
-    const Derivation derived = engine_.derive();
+    const Derivation& derived = last_derivation_.emplace(engine_.derive());
     e.genotype = derived.genotype.toString();
     for (const auto& stage : derived.genotype.stages) e.depths.push_back(stage.depth);
     e.derived_params = derived.params;
@@ -287,6 +289,7 @@ class Loop {
   SearchEngine engine_;
   std::mt19937_64 rng_;
   LoopState state_;
+  std::optional<Derivation> last_derivation_;  // of the last finished epoch
   int steps_per_epoch_ = 1;
   Clock::time_point started_ = Clock::now();
 };

@@ -115,6 +115,9 @@ void printTable(const nlohmann::json& j) {
   if (j.contains("sparse_vs_phase2_time"))
     std::printf("sparse step time = %.0f %% of the dense phase-2 step\n", 100.0 * j["sparse_vs_phase2_time"].get<double>());
   std::printf("peak memory %.0f MiB\n", j["peak_rss_mib"].get<double>());
+  if (j.contains("gpu_name"))
+    std::printf("GPU %s (%lld MiB): peak %.0f MiB held by LibTorch\n", j["gpu_name"].get<std::string>().c_str(),
+                static_cast<long long>(j["gpu_memory_mib"].get<int64_t>()), j["peak_gpu_mem_mib"].get<double>());
 }
 
 }  // namespace
@@ -140,10 +143,15 @@ CLI::App* addBenchCommand(CLI::App& app) {
   cmd->add_option("--memory-format", o.memory_format, "Activation layout: auto (channels_last on CPU), channels_last, contiguous")
       ->capture_default_str()->check(CLI::IsMember({"auto", "channels_last", "contiguous"}));
   cmd->add_option("--parallel-copies", o.parallel_copies,
-                  "Train the network and its perturbed copy side by side: auto (CPU, >= 2 threads, batch <= 64), on, off")
+                  "Train the network and its perturbed copy side by side (CUDA: two streams): auto (CPU, >= 2 threads, batch "
+                  "<= 64), on, off")
       ->capture_default_str()->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_flag("--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; },
                 "Compute every op, even with weight 0");
+  cmd->add_option("--precision", o.precision, "Weight steps in fp32 or bf16 (CUDA autocast)")
+      ->capture_default_str()->check(CLI::IsMember({"fp32", "bf16"}));
+  cmd->add_flag("--no-cudnn-benchmark", [](int64_t) { bench_options.cudnn_benchmark = false; },
+                "CUDA: cuDNN's heuristic convolution algorithms instead of timing them");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();

@@ -1,5 +1,6 @@
 #include "app/cli_export.h"
 
+#include "core/common/device.h"
 #include "core/export/onnx_export.h"
 #include "core/export/onnx_verify.h"
 #include "core/train/trained_model.h"
@@ -15,6 +16,7 @@ namespace {
 std::string export_run_dir;
 std::string export_onnx;
 int export_verify_images = 64;
+std::string export_device = "auto";
 
 }  // namespace
 
@@ -29,12 +31,17 @@ CLI::App* addExportCommand(CLI::App& app) {
                   "retrained network (LibTorch) and compare their logits; 0 = skip")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--device", export_device,
+                  "where the retrained network computes the reference logits of --verify-images: auto | cpu | "
+                  "cuda | cuda:N (the ONNX file itself holds no device)")
+      ->capture_default_str();
   return cmd;
 }
 
 int runExportCommand() {
   const std::filesystem::path run_dir(export_run_dir);
   const std::filesystem::path file = export_onnx.empty() ? run_dir / "model.onnx" : std::filesystem::path(export_onnx);
+  const torch::Device device = resolveDevice(export_device);  // refused before any work
   const TrainedModel model = loadTrainedModel(run_dir);
   const OnnxExportInfo info = exportOnnx(model.network, model.card, file);
   std::printf("wrote %s (%lld nodes, %lld parameters, %.1f KiB)\n", file.string().c_str(),
@@ -44,7 +51,7 @@ int runExportCommand() {
   std::printf("output `logits`: N x %lld (softmax for probabilities)\n",
               static_cast<long long>(model.card.network.classes));
   if (export_verify_images == 0) return 0;
-  const OnnxVerification check = verifyRunExport(run_dir, model, file, export_verify_images);
+  const OnnxVerification check = verifyRunExport(run_dir, model, file, export_verify_images, device);
   std::printf("verified: %s\n", check.summary().c_str());
   return check.passed() ? 0 : 3;
 }

@@ -1,5 +1,6 @@
 #include "app/cli_predict.h"
 
+#include "core/common/error.h"
 #include "core/export/onnx_classifier.h"
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,7 @@ namespace zd {
 namespace {
 
 std::string predict_model;
+std::string predict_device = "auto";
 std::vector<std::string> predict_images;
 bool predict_json = false;
 int predict_batch = 32;
@@ -62,10 +64,19 @@ CLI::App* addPredictCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--top", predict_top, "Show only the k most probable classes (0 = all)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device", predict_device,
+                  "auto | cpu: predict runs the ONNX file with OpenCV's DNN module on the CPU (Debian builds it "
+                  "without CUDA); on a GPU, `zodarts evaluate --device cuda` runs the retrained network")
+      ->capture_default_str();
   return cmd;
 }
 
 int runPredictCommand() {
+  if (predict_device != "auto" && predict_device != "cpu")
+    throw ConfigError("predict --device " + predict_device +
+                      ": predict runs ONNX models with OpenCV's DNN module, which is built without CUDA here; "
+                      "use --device cpu, or `zodarts evaluate RUN_DIR --device " + predict_device +
+                      "` to run the retrained network on the GPU");
   OnnxClassifier classifier(predict_model);
   const auto& names = classifier.info().class_names;
   const std::vector<std::filesystem::path> files(predict_images.begin(), predict_images.end());

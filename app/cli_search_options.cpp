@@ -155,6 +155,8 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--arch-fraction", c.data.arch_fraction, "data.arch_fraction",
              "share of the training images that trains the architecture");
   add.option("--device", c.device, "device", "auto, cpu, cuda or cuda:N");
+  add.change("--no-cudnn-benchmark", [&c] { c.cudnn_benchmark = false; }, "cudnn_benchmark",
+             "CUDA: use cuDNN's heuristic convolution algorithms instead of timing them on the first batches");
   add.option("--threads", c.threads, "threads",
              "CPU threads for LibTorch (0 = all cores); idle threads spin briefly, then sleep "
              "(GOMP_SPINCOUNT=10000 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set)");
@@ -200,9 +202,12 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.change("--no-skip", [&s] { s.skip_zero_ops = false; }, "search.skip_zero_ops",
              "compute ops whose weight is exactly 0 (slower, same result)");
   add.option("--parallel-copies", s.parallel_copies, "search.parallel_copies",
-             "train the network and its perturbed copy side by side on half the threads each: auto (CPU, "
-             ">= 2 threads, batch <= 64), on, off")
+             "train the network and its perturbed copy side by side (half the threads each; on CUDA, two "
+             "streams): auto (CPU, >= 2 threads, batch <= 64), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  add.option("--precision", s.precision, "search.precision",
+             "weight steps in fp32, or bf16 (autocast on CUDA; changes the numbers, so the result may differ)")
+      ->check(CLI::IsMember({"fp32", "bf16"}));
 
   add.group("Temperature");
   add.option("--t0", s.temperature.t0, "search.temperature.t0", "T at epoch 0");

@@ -100,7 +100,7 @@ json runOne(const RunConfig& config, const SearchData& data, const torch::Device
   // The searched supernet again, from its last checkpoint, to score both architectures on the architecture half.
   SearchEngine engine(s, supernetOptionsFor(s, data, device), band, device);
   torch::serialize::InputArchive archive, engine_archive;
-  loadArchive(archive, checkpoint);
+  loadArchive(archive, checkpoint, device);
   archive.read("engine", engine_archive);
   engine.load(engine_archive);
   engine.beginEpoch(s.epochs - 1);

@@ -1,7 +1,9 @@
 #include "core/bench/search_bench.h"
 
+#include "core/common/cuda_device.h"
 #include "core/common/device.h"
 #include "core/data/batch_augment.h"
+#include "core/data/device_placement.h"
 #include "core/nas/check_genotype.h"
 #include "core/nas/discrete_network.h"
 #include "core/search/search_engine.h"
@@ -26,10 +28,7 @@ double peakRssMib() {
   return 0;
 }
 
-void synchronize(const torch::Device& device) {
-  // A tiny host read waits for queued GPU work without a CUDA-only API.
-  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
-}
+void synchronize(const torch::Device& device) { synchronizeDevice(device); }
 
 // Median GMAC/s of one convolution forward + backward (3 × its forward MACs).
 double convolutionGmacPerSecond(const torch::Device& device, int64_t batch, int64_t channels, int64_t size,
@@ -86,6 +85,7 @@ SearchOptions searchOptionsOf(const BenchOptions& o) {
   options.skip_zero_ops = o.skip_zero_ops;
   options.parallel_copies = o.parallel_copies;
   options.augment.resize = o.resize;
+  options.precision = o.precision;
   return options;
 }
 
@@ -114,10 +114,11 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   ImageSet images{torch::randint(0, 256, {pool, o.in_channels, o.image_size, o.image_size}, torch::kUInt8),
                   torch::randint(0, o.classes, {pool}, torch::kLong)};
   if (o.resize > 0) images = resizeImages(images, o.resize);
+  images = placedOn(images, device);  // as the search loop keeps a set that fits
   auto batch = [&]() {
-    const auto idx = torch::randint(0, pool, {o.batch}, torch::kLong);
-    auto x = augmentBatch(images.images.index_select(0, idx), options.augment, rng).to(device);
-    return std::make_pair(x, images.labels.index_select(0, idx).to(device));
+    const auto idx = toDeviceAsync(torch::randint(0, pool, {o.batch}, torch::kLong), device);
+    auto x = augmentBatch(images.images.index_select(0, idx), options.augment, rng);
+    return std::make_pair(x, images.labels.index_select(0, idx));
   };
 
   const int rounds = options.arch.rounds;
@@ -176,16 +177,17 @@ nlohmann::json timeTraining(const BenchOptions& o, const torch::Device& device) 
   ImageSet images{torch::randint(0, 256, {pool, o.in_channels, o.image_size, o.image_size}, torch::kUInt8),
                   torch::randint(0, o.classes, {pool}, torch::kLong)};
   if (o.resize > 0) images = resizeImages(images, o.resize);
+  images = placedOn(images, device);
   auto step = [&]() {
-    const auto idx = torch::randint(0, pool, {t.batch}, torch::kLong);
-    const auto x = augmentBatch(images.images.index_select(0, idx), t.augment, rng).to(device);
-    const auto batch = mixBatch(x, images.labels.index_select(0, idx).to(device), t, rng);
+    const auto idx = toDeviceAsync(torch::randint(0, pool, {t.batch}, torch::kLong), device);
+    const auto x = augmentBatch(images.images.index_select(0, idx), t.augment, rng);
+    const auto batch = mixBatch(x, images.labels.index_select(0, idx), t, rng);
     sgd.zero_grad();
     const auto loss = mixedLoss(net->forward(batch.images), batch, t.label_smoothing);
     loss.backward();
-    torch::nn::utils::clip_grad_norm_(net->parameters(), t.grad_clip);
+    clipGradientNorm(net->parameters(), t.grad_clip);
     sgd.step();
-    return loss.item<double>();  // a host read, as the Trainer's logging does
+    return loss.detach();  // no host read, as in the Trainer
   };
   const int warmup = o.warmup_steps >= 0 ? o.warmup_steps : 3;
   for (int i = 0; i < warmup; ++i) step();
@@ -217,6 +219,8 @@ nlohmann::json timeTraining(const BenchOptions& o, const torch::Device& device) 
 nlohmann::json runSearchBench(const BenchOptions& o) {
   const int threads = configureThreads(o.threads);
   const auto device = resolveDevice(o.device);
+  configureCudnn(o.cudnn_benchmark);
+  resetPeakMemory(device);
   nlohmann::json out;
   // The ceiling is measured before and after the timed settings and the higher
   // kept: on a shared machine one measurement alone fell as low as 46 GMAC/s
@@ -236,11 +240,20 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
     if (out.contains(phase))
       out[std::string(phase) + "_vs_roofline"] = out[phase]["gmac_per_s"].get<double>() / roofline;
   out["peak_rss_mib"] = peakRssMib();
+  if (device.is_cuda()) {
+    for (const auto& g : listGpus())
+      if (g.index == device.index()) {
+        out["gpu_name"] = g.name;
+        out["gpu_memory_mib"] = g.total_bytes >> 20;
+      }
+    out["peak_gpu_mem_mib"] = static_cast<double>(peakDeviceBytes(device)) / (1 << 20);
+  }
   out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
                      {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},
                      {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
                      {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"}, {"train_batch", o.train_batch},
                      {"parallel_copies", trainsCopiesSideBySide(searchOptionsOf(o), device.is_cpu(), threads)},
+                     {"precision", o.precision}, {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
                      {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
   return out;
 }

@@ -22,7 +22,9 @@ struct BenchOptions {
   int in_channels = 1;
   bool skip_zero_ops = true;
   std::string memory_format = "auto";  // activation layout (SearchOptions::memory_format)
-  std::string parallel_copies = "auto";  // SearchOptions::parallel_copies
+  std::string parallel_copies = "auto";  // SearchOptions::parallel_copies (on CUDA: two streams)
+  std::string precision = "fp32";        // SearchOptions::precision (bf16: CUDA autocast)
+  bool cudnn_benchmark = true;           // RunConfig::cudnn_benchmark
   std::string device = "auto";
   int threads = 0;        // 0 = all cores
   uint64_t seed = 0;
@@ -38,7 +40,8 @@ struct BenchOptions {
 // of forward + backward, counted from what was actually computed). "train" times
 // retraining steps (augmentation, mixup/CutMix, label-smoothed loss, SGD) of the
 // discrete network of ALGORITHM.md §5's check genotype at C = channels: images_per_s,
-// ms_per_step, params, batch.
+// ms_per_step, params, batch. On CUDA also "gpu_name", "gpu_memory_mib" and
+// "peak_gpu_mem_mib" (LibTorch's allocator, the most held at once over all settings).
 nlohmann::json runSearchBench(const BenchOptions& options);
 
 }  // namespace zd

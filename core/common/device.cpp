@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 
+#include <ATen/Context.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
@@ -40,6 +41,8 @@ std::string describeDevice(const torch::Device& device) {
   if (device.is_cuda()) return "CUDA:" + std::to_string(device.index());
   return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
 }
+
+void configureCudnn(bool benchmark) { at::globalContext().setBenchmarkCuDNN(benchmark); }
 
 bool useChannelsLast(const std::string& memory_format, const torch::Device& device) {
   if (memory_format == "auto") return device.is_cpu();

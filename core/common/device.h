@@ -17,6 +17,10 @@ torch::Device resolveDevice(const std::string& spec);
 // Returns the count in force afterwards.
 int configureThreads(int threads);
 
+// cuDNN autotuning (the config's cudnn_benchmark): on, cuDNN times its convolution
+// algorithms for each new shape and keeps the fastest. No effect without CUDA.
+void configureCudnn(bool benchmark);
+
 // Whether activations should be channels-last for `memory_format` ("auto" |
 // "channels_last" | "contiguous") on `device`: auto picks channels-last on the CPU,
 // where it makes pooling and BatchNorm faster. Throws ConfigError for other values.

@@ -2,7 +2,9 @@
 // and current 2.x), each handled once here so that no other file needs an #if.
 #pragma once
 
+#include <ATen/autocast_mode.h>
 #include <torch/types.h>
+#include <torch/version.h>
 
 #include <sstream>
 #include <string>
@@ -24,5 +26,46 @@ auto optimizerStateKey(const Optimizer& optimizer, const torch::Tensor& p) {
     return static_cast<Key>(p.unsafeGetTensorImpl());
   }
 }
+
+// bf16 autocast on CUDA for the scope of the guard (when `enabled`): matrix and
+// convolution ops run in bfloat16, reductions and losses in float. 1.13 has one
+// CUDA switch (set_enabled, set_autocast_gpu_dtype); 2.x a switch per device type.
+class CudaBf16Autocast {
+ public:
+  explicit CudaBf16Autocast(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR >= 2
+    was_enabled_ = at::autocast::is_autocast_enabled(at::kCUDA);
+    was_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    was_enabled_ = at::autocast::is_enabled();
+    was_dtype_ = at::autocast::get_autocast_gpu_dtype();
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+#endif
+    at::autocast::increment_nesting();
+  }
+  ~CudaBf16Autocast() {
+    if (!enabled_) return;
+    // Leaving the outermost region drops the casts cached for it.
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_enabled(at::kCUDA, was_enabled_);
+    at::autocast::set_autocast_dtype(at::kCUDA, was_dtype_);
+#else
+    at::autocast::set_enabled(was_enabled_);
+    at::autocast::set_autocast_gpu_dtype(was_dtype_);
+#endif
+  }
+  CudaBf16Autocast(const CudaBf16Autocast&) = delete;
+  CudaBf16Autocast& operator=(const CudaBf16Autocast&) = delete;
+
+ private:
+  bool enabled_;
+  bool was_enabled_ = false;
+  at::ScalarType was_dtype_ = at::kHalf;
+};
 
 }  // namespace zd

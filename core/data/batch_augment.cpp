@@ -1,5 +1,6 @@
 #include "core/data/batch_augment.h"
 
+#include "core/common/cuda_device.h"
 #include "core/common/error.h"
 #include "core/data/portable_random.h"
 
@@ -73,8 +74,9 @@ torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions&
     for (int64_t j = 0; j < w; ++j) q[n * w + j] = dx + (flip ? w - 1 - j : j);
   }
   const auto device = images_u8.device();
-  rows = rows.to(device);
-  cols = cols.to(device);
+  // Sent without waiting (pinned), so that augmenting on a GPU does not stall it.
+  rows = toDeviceAsync(rows, device);
+  cols = toDeviceAsync(cols, device);
 
   // Pad once for the whole batch, then two gathers pick every image's window.
   auto padded =

@@ -35,11 +35,13 @@ std::string OnnxVerification::summary() const {
 }
 
 OnnxVerification verifyOnnxModel(DiscreteNetwork& network, const fs::path& onnx_file, const torch::Tensor& images_u8,
-                                 double tolerance) {
+                                 double tolerance, const torch::Device& device) {
   if (images_u8.dim() != 4 || images_u8.size(0) == 0)
     throw DataError(onnx_file.string() + ": no images to verify the export on");
   OnnxClassifier onnx(onnx_file);
-  const torch::Tensor expected = predictLogits(network, images_u8, 64, torch::kCPU);
+  network->to(device);
+  const torch::Tensor expected = predictLogits(network, images_u8, 64, device);
+  network->to(torch::kCPU);
   const std::vector<std::vector<float>> got = onnx.logits(tensorToBlob(images_u8.to(torch::kFloat32).div_(255.0)));
   if (static_cast<int64_t>(got.size()) != expected.size(0))
     throw DataError(onnx_file.string() + ": OpenCV returned " + std::to_string(got.size()) + " rows for " +
@@ -67,7 +69,7 @@ OnnxVerification verifyOnnxModel(DiscreteNetwork& network, const fs::path& onnx_
 }
 
 OnnxVerification verifyRunExport(const fs::path& run_dir, const TrainedModel& model, const fs::path& onnx_file,
-                                 int64_t max_images) {
+                                 int64_t max_images, const torch::Device& device) {
   const RunConfig config = RunDirectory::open(run_dir).readConfig();
   const Dataset data = loadRunDataset(config);
   const bool use_test = data.test.size() > 0;
@@ -82,7 +84,7 @@ OnnxVerification verifyRunExport(const fs::path& run_dir, const TrainedModel& mo
   ImageSet sample = split.select(torch::arange(n));
   if (model.card.input_size != sample.height()) sample = resizeImages(sample, model.card.input_size);
   DiscreteNetwork network = model.network;  // a holder: shares the module
-  OnnxVerification out = verifyOnnxModel(network, onnx_file, sample.images);
+  OnnxVerification out = verifyOnnxModel(network, onnx_file, sample.images, 1e-3, device);
   out.images_from = std::string(use_test ? "test" : "validation") + " images of " + config.data.path;
   return out;
 }

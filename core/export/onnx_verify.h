@@ -34,16 +34,20 @@ struct OnnxVerification {
 cv::Mat tensorToBlob(const torch::Tensor& images);
 
 // Runs `images_u8` (uint8 [N, C, H, W] at the network's input size) through
-// `network` (left in eval mode) and through the ONNX model in `onnx_file`.
+// `network` on `device` (left in eval mode, on the CPU) and through the ONNX model
+// in `onnx_file` (OpenCV DNN, CPU): an export from a GPU-trained run is checked
+// against the GPU's own logits.
 // Throws DataError naming the file when OpenCV cannot load it or its input does not
 // fit the images.
 OnnxVerification verifyOnnxModel(DiscreteNetwork& network, const std::filesystem::path& onnx_file,
-                                 const torch::Tensor& images_u8, double tolerance = 1e-3);
+                                 const torch::Tensor& images_u8, double tolerance = 1e-3,
+                                 const torch::Device& device = torch::kCPU);
 
 // verifyOnnxModel on up to `max_images` images of the run's data: the test split
 // (the validation split when there is none), loaded as the run's config.json says and
 // resized to the model's input size. Throws zd::Error naming the file or key at fault.
 OnnxVerification verifyRunExport(const std::filesystem::path& run_dir, const TrainedModel& model,
-                                 const std::filesystem::path& onnx_file, int64_t max_images = 64);
+                                 const std::filesystem::path& onnx_file, int64_t max_images = 64,
+                                 const torch::Device& device = torch::kCPU);
 
 }  // namespace zd

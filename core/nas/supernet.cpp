@@ -30,6 +30,25 @@ std::vector<torch::Tensor> SupernetImpl::enterPhase2() {
   return created;
 }
 
+ArchWeights withHostCopies(ArchWeights w) {
+  // One copy of the three, concatenated: each copy from a GPU waits for its queue.
+  std::vector<torch::Tensor> parts;
+  for (const auto* t : {&w.alpha, &w.beta, &w.gamma})
+    if (t->defined()) parts.push_back(t->detach().reshape({-1}).to(torch::kFloat));
+  const auto all = torch::cat(parts).to(torch::kCPU).contiguous();
+  int64_t offset = 0;
+  const auto take = [&](const torch::Tensor& t) {
+    if (!t.defined()) return torch::Tensor();
+    auto part = all.narrow(0, offset, t.numel()).view(t.sizes());
+    offset += t.numel();
+    return part;
+  };
+  w.alpha_host = take(w.alpha);
+  w.beta_host = take(w.beta);
+  w.gamma_host = take(w.gamma);
+  return w;
+}
+
 bool SupernetImpl::inPhase2() const { return cells_[0][0]->hasKernelVariants(); }
 
 CellWeights SupernetImpl::stageWeights(int stage, const ArchWeights& arch, const torch::Tensor& alpha_cpu,
@@ -53,12 +72,11 @@ CellWeights SupernetImpl::stageWeights(int stage, const ArchWeights& arch, const
 torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const ArchWeights& arch) {
   TORCH_CHECK(arch.alpha.defined(), "supernet forward needs the α distributions");
   TORCH_CHECK(!arch.beta.defined() || inPhase2(), "β given before the phase switch");
-  // One transfer of the (tiny) distributions decides what to compute.
-  const auto alpha_cpu = arch.alpha.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  const auto beta_cpu = arch.beta.defined() ? arch.beta.detach().to(torch::kCPU, torch::kFloat).contiguous()
-                                            : torch::Tensor();
-  const auto gamma_cpu = arch.gamma.defined() ? arch.gamma.detach().to(torch::kCPU, torch::kFloat).contiguous()
-                                              : torch::Tensor();
+  // The host copies decide what to compute; made here unless the caller holds them.
+  const ArchWeights host = arch.alpha_host.defined() ? arch : withHostCopies(arch);
+  const auto& alpha_cpu = host.alpha_host;
+  const auto& beta_cpu = host.beta_host;
+  const auto& gamma_cpu = host.gamma_host;
   last_macs_ = x.numel() * options_.channels * 9;  // stem
   int64_t fixed_macs = last_macs_;
   last_dense_macs_ = 0;

@@ -32,7 +32,13 @@ struct ArchWeights {
   torch::Tensor alpha;  // [3·6, 5] op distributions
   torch::Tensor beta;   // [3·6, 3] kernel distributions; undefined in phase 1
   torch::Tensor gamma;  // [3, N] depth distributions; undefined in phase 1
+  // The same values on the host (float, contiguous), which decide what to compute.
+  // When set (withHostCopies), forward() reads them instead of copying the
+  // distributions back from a GPU, which would make the host wait every step.
+  torch::Tensor alpha_host, beta_host, gamma_host;
 };
+// `w` with its host copies filled in (one transfer for the three).
+ArchWeights withHostCopies(ArchWeights w);
 
 class SupernetImpl : public torch::nn::Module {
  public:

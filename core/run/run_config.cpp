@@ -94,12 +94,14 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.derive", s.derive);
   visit("search.memory_format", s.memory_format);
   visit("search.parallel_copies", s.parallel_copies);
+  visit("search.precision", s.precision);
   visit("search.checkpoint_every", s.checkpoint_every);
 
   visit("train", c.train);  // one group with its own reader and checks (train_options.h)
 
   visit("device", c.device);
   visit("threads", c.threads);
+  visit("cudnn_benchmark", c.cudnn_benchmark);
   visit("out", c.out);
 }
 
@@ -378,6 +380,7 @@ void validateSearch(const SearchOptions& s) {
           "search.memory_format", "auto, channels_last or contiguous", shown(s.memory_format));
   require(s.parallel_copies == "auto" || s.parallel_copies == "on" || s.parallel_copies == "off",
           "search.parallel_copies", "auto, on or off", shown(s.parallel_copies));
+  require(s.precision == "fp32" || s.precision == "bf16", "search.precision", "fp32 or bf16", shown(s.precision));
 
   const auto& b = s.budget;
   static const std::set<std::string> kPresets = {"none", "small", "medium", "large", "custom"};

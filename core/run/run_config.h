@@ -27,6 +27,9 @@ struct RunConfig {
   TrainOptions train;           // retraining the derived network (§7)
   std::string device = "auto";  // auto | cpu | cuda | cuda:N
   int threads = 0;              // LibTorch intra-op threads, 0 = all cores
+  // cuDNN tries its convolution algorithms on the first batches and keeps the
+  // fastest (CUDA only; the CPU has no cuDNN). Off: cuDNN's heuristic choice.
+  bool cudnn_benchmark = true;
   std::string out;              // run directory
 };
 

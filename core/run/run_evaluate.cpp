@@ -24,6 +24,7 @@ EvaluationOutcome evaluateRun(const fs::path& run_dir, const std::string& device
   if (threads >= 0) config.threads = threads;
   configureThreads(config.threads);
   const auto device = resolveDevice(config.device);
+  configureCudnn(config.cudnn_benchmark);
 
   TrainedModel model = loadTrainedModel(dir.path());
   const ModelCard& card = model.card;

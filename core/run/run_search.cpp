@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
 #include "core/data/dataset_loader.h"
+#include "core/data/device_placement.h"
 #include "core/data/splits.h"
 #include "core/nas/param_count.h"
 #include "core/run/budget_from_run.h"
@@ -69,10 +70,13 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
   };
   const int threads = configureThreads(config.threads);
   const auto device = resolveDevice(config.device);
+  configureCudnn(config.cudnn_benchmark);
   say("device: " + describeDevice(device) + (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
   if (trainsCopiesSideBySide(config.search, device.is_cpu(), threads))
-    say("network and perturbed copy train side by side, " + std::to_string(std::max(1, threads / 2)) +
-        " thread(s) each (search.parallel_copies)");
+    say(device.is_cpu() ? "network and perturbed copy train side by side, " + std::to_string(std::max(1, threads / 2)) +
+                              " thread(s) each (search.parallel_copies)"
+                        : std::string("network and perturbed copy train on two CUDA streams (search.parallel_copies)"));
+  if (config.search.precision == "bf16") say("weight steps in bfloat16 autocast (search.precision)");
 
   LoadReport report;
   const Dataset dataset = loadRunDataset(config, &report);
@@ -84,6 +88,8 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
   say("data: " + config.data.path + " — " + std::to_string(dataset.numClasses()) + " classes, " +
       std::to_string(data.weight_half.channels()) + " channel(s), " + std::to_string(data.weight_half.size()) +
       " images train the weights, " + std::to_string(data.arch_half.size()) + " the architecture (test set unused)");
+  if (const auto where = describePlacement(imageBytes({&data.weight_half, &data.arch_half}), device); !where.empty())
+    say(where);
 
   const auto& s = config.search;
   const CountShape shape{data.weight_half.channels(), s.network.channels, data.classes};

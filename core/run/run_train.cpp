@@ -4,6 +4,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
+#include "core/data/device_placement.h"
 #include "core/nas/param_count.h"
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
@@ -162,6 +163,7 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
 
   const int threads = configureThreads(config.threads);
   const auto device = resolveDevice(config.device);
+  configureCudnn(config.cudnn_benchmark);
   say(status, "device: " + describeDevice(device) +
                   (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
 
@@ -182,6 +184,8 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
                   std::to_string(data.train.size()) + " train / " + std::to_string(data.val.size()) +
                   " validation images at " + std::to_string(data.train.height()) + "×" +
                   std::to_string(data.train.width()) + " (test split unused until evaluate)");
+  if (const auto where = describePlacement(imageBytes({&data.train, &data.val}), device); !where.empty())
+    say(status, where);
   if (!resume) dir.writeConfig(config);
 
   EventLog log(dir.eventsPath());

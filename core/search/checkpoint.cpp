@@ -40,7 +40,7 @@ void writeRng(torch::serialize::OutputArchive& archive, const std::string& key, 
 void readRng(torch::serialize::InputArchive& archive, const std::string& key, std::mt19937_64& rng) {
   torch::Tensor t;
   archive.read(key, t);
-  t = t.contiguous();
+  t = t.to(torch::kCPU).contiguous();
   std::istringstream in(std::string(reinterpret_cast<const char*>(t.data_ptr<uint8_t>()),
                                     static_cast<size_t>(t.numel())));
   in >> rng;
@@ -51,10 +51,11 @@ void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::
   writeFileAtomically(path, [&archive](const std::filesystem::path& tmp) { archive.save_to(tmp.string()); });
 }
 
-void loadArchive(torch::serialize::InputArchive& archive, const std::filesystem::path& path) {
+void loadArchive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                 const torch::Device& device) {
   if (!std::filesystem::exists(path)) throw IoError(path.string() + ": no checkpoint to resume from");
   try {
-    archive.load_from(path.string());
+    archive.load_from(path.string(), device);
   } catch (const c10::Error& e) {
     throw IoError(path.string() + ": unreadable checkpoint (" + std::string(e.what_without_backtrace()) + ")");
   }

@@ -22,6 +22,9 @@ void readRng(torch::serialize::InputArchive& archive, const std::string& key, st
 // Saves the archive to `path` atomically; throws IoError naming the path.
 void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
 // Loads an archive; throws IoError naming the path when it is missing or corrupt.
-void loadArchive(torch::serialize::InputArchive& archive, const std::filesystem::path& path);
+// Tensors come back on `device`, whichever device wrote them: a run searched on a
+// GPU resumes on the CPU and the other way round.
+void loadArchive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                 const torch::Device& device);
 
 }  // namespace zd

@@ -1,6 +1,9 @@
 #include "core/search/search_engine.h"
 
 #include "core/common/concurrent_pair.h"
+#include "core/common/cuda_device.h"
+#include "core/common/device.h"
+#include "core/common/error.h"
 #include "core/nas/param_count.h"
 #include "core/search/checkpoint.h"
 #include "core/search/schedules.h"
@@ -13,6 +16,7 @@ namespace zd {
 bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads) {
   if (options.arch.estimator != "zo") return false;  // no perturbed copy to train
   if (options.parallel_copies == "on") return true;
+  if (!cpu) return false;  // a GPU overlaps them on two streams only when asked ("on"), until measured
   if (options.parallel_copies == "off") return false;
   // Only LibTorch's OpenMP backend (Linux builds) keeps a thread count per thread;
   // with its native pool, the workers' counts would change every thread's.
@@ -22,6 +26,9 @@ bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads)
 SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
                            torch::Device device)
     : options_(options), device_(device), band_(band) {
+  if (options.precision == "bf16" && !device.is_cuda())
+    throw ConfigError("search.precision bf16 needs a CUDA device (got " + describeDevice(device) +
+                      "): bfloat16 autocast is for GPUs; use fp32 on the CPU");
   torch::manual_seed(options.seed);
   net_ = Supernet(network);
   net_->to(device_);
@@ -31,7 +38,10 @@ SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& 
   architect_ = std::make_unique<ZoArchitect>(net_, *arch_, options_, device_);
   settings_ = {};
   const int threads = torch::get_num_threads();
-  if (trainsCopiesSideBySide(options, device_.is_cpu(), threads)) pair_ = std::make_unique<ConcurrentPair>(threads / 2);
+  if (trainsCopiesSideBySide(options, device_.is_cpu(), threads)) {
+    if (device_.is_cuda()) two_streams_ = true;
+    else pair_ = std::make_unique<ConcurrentPair>(threads / 2);
+  }
 }
 
 SearchEngine::~SearchEngine() = default;
@@ -40,6 +50,7 @@ void SearchEngine::enterPhase2() {
   if (net_->inPhase2()) return;
   const auto created = net_->enterPhase2();
   // The new convolutions join the weight optimiser (the reference forgets this).
+  step_weights_.reset();
   sgd_->add_param_group(torch::optim::OptimizerParamGroup(
       created, std::make_unique<torch::optim::SGDOptions>(
                    static_cast<torch::optim::SGDOptions&>(sgd_->param_groups()[0].options()))));
@@ -57,6 +68,7 @@ EpochSettings SearchEngine::beginEpoch(int epoch) {
   if (s.phase == 2) enterPhase2();
   setLearningRate(*sgd_, s.lr);
   settings_ = s;
+  step_weights_.reset();  // T may have changed
   return s;
 }
 
@@ -77,17 +89,21 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
   const auto ctx = context();
   StepOutcome outcome;
   architect_->beginStep(global_step_, ctx, *sgd_, rng);
-  ArchWeights w;
-  {
+  if (!step_weights_) {
+    // The distributions change only with A or T: computed (and copied to the host,
+    // where they decide what to compute) once per architecture update or epoch.
     torch::NoGradGuard no_grad;  // weight steps do not differentiate A
-    w = arch_->distributions(ctx.temperature, options_.distribution, ctx.phase2);
+    step_weights_ = withHostCopies(arch_->distributions(ctx.temperature, options_.distribution, ctx.phase2));
   }
+  const ArchWeights& w = *step_weights_;
   // Both networks step on the same batch (§4 step 2); they share nothing, so
   // they may run side by side.
-  auto train_network = [&] { outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip); };
+  auto train_network = [&] { outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip, bf16_); };
   auto train_copy = [&] { architect_->trainPerturbed(x, y, ctx); };
   if (pair_) {
     pair_->run(train_network, train_copy);
+  } else if (two_streams_) {
+    runOnTwoStreams(device_, train_network, train_copy);
   } else {
     train_network();
     train_copy();
@@ -97,6 +113,7 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
   if (architect_->updateDue(global_step_)) {
     const auto [xa, ya] = arch_batch();
     outcome.arch = architect_->step(xa, ya, ctx);
+    step_weights_.reset();
   }
   ++global_step_;
   return outcome;
@@ -189,6 +206,7 @@ void SearchEngine::load(torch::serialize::InputArchive& archive) {
     }
   }
   global_step_ = readInt(archive, "global_step");
+  step_weights_.reset();
   archive.read("architect", architect_archive);
   auto ctx = context();
   ctx.phase2 = net_->inPhase2();

@@ -34,7 +34,7 @@ struct EpochSettings {
 };
 
 struct StepOutcome {
-  BatchResult weights;                 // the real network's weight step
+  StepStats weights;                   // the real network's weight step (on the device)
   int64_t macs = 0;                    // conv multiply-accumulates of its forward
   int64_t dense_macs = 0;              // ... had every op been computed
   std::optional<ArchStepResult> arch;  // when this step updated the architecture
@@ -76,8 +76,9 @@ class SearchEngine {
   Derivation derive() const;
   double expectedParams() const;
   int64_t globalStep() const { return global_step_; }
-  // Whether the network and its perturbed copy train side by side (parallel_copies).
-  bool parallelCopies() const { return pair_ != nullptr; }
+  // Whether the network and its perturbed copy train side by side (parallel_copies):
+  // on CPU threads, or on two CUDA streams.
+  bool parallelCopies() const { return pair_ != nullptr || two_streams_; }
   const EpochSettings& settings() const { return settings_; }
   const BudgetBand& band() const { return band_; }
   Supernet& network() { return net_; }
@@ -96,7 +97,10 @@ class SearchEngine {
   BudgetBand band_;
   Supernet net_{nullptr};
   std::unique_ptr<Architecture> arch_;
-  std::unique_ptr<ConcurrentPair> pair_;  // set when the two weight steps run side by side
+  std::unique_ptr<ConcurrentPair> pair_;  // set when the two weight steps run side by side on the CPU
+  bool two_streams_ = false;              // ... on two CUDA streams
+  bool bf16_ = options_.precision == "bf16";  // weight steps under bf16 autocast
+  std::optional<ArchWeights> step_weights_;  // the weight steps' distributions, until A or T changes
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<ZoArchitect> architect_;
   EpochSettings settings_;

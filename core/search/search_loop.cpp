@@ -1,8 +1,11 @@
 #include "core/search/search_loop.h"
 
+#include "core/common/cuda_device.h"
 #include "core/common/device.h"
+#include "core/common/progress_throttle.h"
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
+#include "core/data/device_placement.h"
 #include "core/nas/param_count.h"
 #include "core/search/checkpoint.h"
 #include "core/search/observer_tools.h"
@@ -38,6 +41,8 @@ struct LoopState {
   int64_t arch_position = 0;
   double loss_sum = 0;
   int64_t correct = 0, seen = 0;
+  // Steps' sums not yet read back from the device (folded in by readPending).
+  torch::Tensor pending_loss, pending_correct;
   int64_t total_updates = 0;  // in the run
   double epoch_seconds = 0;   // time spent in this epoch before an interruption
   double macs = 0, dense_macs = 0;  // computed vs dense conv work in this epoch
@@ -51,7 +56,14 @@ class Loop {
       : options_(options), data_(data), device_(device), observer_(observer), stop_(stop),
         checkpoint_(std::move(checkpoint)),
         engine_(options, supernetOptionsFor(options, data, device), band, device),
-        rng_(options.seed) {
+        rng_(options.seed), progress_(device) {
+    if (keepDataOnDevice(imageBytes({&data.weight_half, &data.arch_half}), device)) {
+      weight_half_ = placedOn(data.weight_half, device);
+      arch_half_ = placedOn(data.arch_half, device);
+    } else {
+      weight_half_ = data.weight_half;
+      arch_half_ = data.arch_half;
+    }
     const int64_t n = data.weight_half.size();
     steps_per_epoch_ = static_cast<int>(std::max<int64_t>(1, (n + options.batch - 1) / options.batch));
   }
@@ -123,10 +135,12 @@ class Loop {
     return total;
   }
 
+  // The batch at `indices` (host int64), augmented where the set lives.
   std::pair<torch::Tensor, torch::Tensor> nextBatch(const ImageSet& set, const torch::Tensor& indices) {
-    auto images = augmentBatch(set.images.index_select(0, indices), options_.augment, rng_);
-    auto labels = set.labels.index_select(0, indices);
-    return {images.to(device_), labels.to(device_)};
+    const auto idx = toDeviceAsync(indices, set.images.device());
+    auto images = augmentBatch(set.images.index_select(0, idx), options_.augment, rng_);
+    auto labels = set.labels.index_select(0, idx);
+    return {toDeviceAsync(images, device_), toDeviceAsync(labels, device_)};
   }
 
   std::pair<torch::Tensor, torch::Tensor> nextArchBatch() {
@@ -138,7 +152,7 @@ class Loop {
     }
     const auto idx = state_.arch_order.narrow(0, state_.arch_position, b);
     state_.arch_position += b;
-    return nextBatch(data_.arch_half, idx);
+    return nextBatch(arch_half_, idx);
   }
 
   bool runEpoch() {
@@ -152,15 +166,19 @@ class Loop {
       }
       const int64_t begin = static_cast<int64_t>(state_.step_in_epoch) * options_.batch;
       const auto idx = state_.weight_order.narrow(0, begin, std::min<int64_t>(options_.batch, n - begin));
-      const auto [x, y] = nextBatch(data_.weight_half, idx);
+      const auto [x, y] = nextBatch(weight_half_, idx);
       const auto outcome = engine_.step(x, y, [this] { return nextArchBatch(); }, rng_);
-      state_.loss_sum += outcome.weights.loss * static_cast<double>(outcome.weights.count);
-      state_.correct += outcome.weights.correct;
-      state_.seen += outcome.weights.count;
+      const auto& w = outcome.weights;
+      const auto weighted_loss = w.loss.to(torch::kDouble) * static_cast<double>(w.count);
+      state_.pending_loss = state_.pending_loss.defined() ? state_.pending_loss + weighted_loss : weighted_loss;
+      state_.pending_correct = state_.pending_correct.defined() ? state_.pending_correct + w.correct : w.correct;
+      state_.seen += w.count;
       state_.macs += static_cast<double>(outcome.macs);
       state_.dense_macs += static_cast<double>(outcome.dense_macs);
       if (outcome.arch) emitArchUpdate(*outcome.arch);
-      observer_.onEvent(StepProgress{state_.epoch, state_.step_in_epoch + 1, steps_per_epoch_, outcome.weights.loss});
+      const bool last = state_.step_in_epoch + 1 == steps_per_epoch_;
+      if (progress_.due(last))
+        observer_.onEvent(StepProgress{state_.epoch, state_.step_in_epoch + 1, steps_per_epoch_, w.loss.item<double>()});
     }
     state_.epoch_seconds = carried + secondsSince(epoch_start);
     return true;
@@ -181,11 +199,11 @@ class Loop {
   // Accuracy of the supernet on the whole architecture half (no augmentation).
   BatchResult evaluateArchHalf() {
     BatchResult total;
-    const auto& set = data_.arch_half;
+    const auto& set = arch_half_;
     for (int64_t begin = 0; begin < set.size(); begin += options_.batch) {
       const int64_t b = std::min<int64_t>(options_.batch, set.size() - begin);
-      const auto x = toFloatImages(set.images.narrow(0, begin, b)).to(device_);
-      const auto y = set.labels.narrow(0, begin, b).to(device_);
+      const auto x = toDeviceAsync(toFloatImages(set.images.narrow(0, begin, b)), device_);
+      const auto y = toDeviceAsync(set.labels.narrow(0, begin, b), device_);
       const auto r = engine_.evaluate(x, y);
       total.loss += r.loss;
       total.correct += r.correct;
@@ -194,7 +212,15 @@ class Loop {
     return total;
   }
 
+  // Adds the device's pending sums to the host's (waits for the device).
+  void readPending() {
+    if (state_.pending_loss.defined()) state_.loss_sum += state_.pending_loss.item<double>();
+    if (state_.pending_correct.defined()) state_.correct += state_.pending_correct.item<int64_t>();
+    state_.pending_loss = state_.pending_correct = torch::Tensor();
+  }
+
   void finishEpoch(const EpochSettings& s) {
+    readPending();
     const auto eval = evaluateArchHalf();
     EpochFinished e;
     e.epoch = s.epoch;
@@ -227,6 +253,7 @@ class Loop {
 
   void saveCheckpoint() {
     if (checkpoint_.empty()) return;
+    readPending();
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive engine_archive;
     engine_.save(engine_archive);
@@ -251,7 +278,7 @@ class Loop {
 
   void loadCheckpoint() {
     torch::serialize::InputArchive archive;
-    loadArchive(archive, checkpoint_);
+    loadArchive(archive, checkpoint_, device_);
     try {
       torch::serialize::InputArchive engine_archive;
       archive.read("engine", engine_archive);
@@ -260,6 +287,8 @@ class Loop {
       state_.step_in_epoch = static_cast<int>(readInt(archive, "step_in_epoch"));
       archive.read("weight_order", state_.weight_order);
       archive.read("arch_order", state_.arch_order);
+      state_.weight_order = state_.weight_order.to(torch::kCPU);  // the loop's orders live on the host
+      state_.arch_order = state_.arch_order.to(torch::kCPU);
       if (state_.weight_order.numel() == 0) state_.weight_order = torch::Tensor();
       if (state_.arch_order.numel() == 0) state_.arch_order = torch::Tensor();
       state_.arch_position = readInt(archive, "arch_position");
@@ -282,6 +311,7 @@ class Loop {
 
   SearchOptions options_;
   const SearchData& data_;
+  ImageSet weight_half_, arch_half_;  // data_'s halves where the loop reads them (device or host)
   torch::Device device_;
   SearchObserver& observer_;
   StopToken& stop_;
@@ -289,6 +319,7 @@ class Loop {
   SearchEngine engine_;
   std::mt19937_64 rng_;
   LoopState state_;
+  ProgressThrottle progress_;
   std::optional<Derivation> last_derivation_;  // of the last finished epoch
   int steps_per_epoch_ = 1;
   Clock::time_point started_ = Clock::now();

@@ -118,10 +118,15 @@ struct SearchOptions {
   // "channels_last" or "contiguous". Same numbers either way; only speed differs.
   std::string memory_format = "auto";
   // Train the network and its perturbed copy (§4 step 2) side by side, each on
-  // half the CPU threads: "auto" (on for CPU searches with ≥ 2 threads and
-  // batches ≤ 64, where single steps leave cores idle), "on" or "off". Same
-  // algorithm either way; only speed and peak memory differ.
+  // half the CPU threads, or on a GPU on two CUDA streams: "auto" (on for CPU
+  // searches with ≥ 2 threads and batches ≤ 64, where single steps leave cores
+  // idle; off on CUDA), "on" or "off". Same algorithm either way; only speed and
+  // peak memory differ.
   std::string parallel_copies = "auto";
+  // Arithmetic of the weight steps: "fp32", or "bf16" (autocast on CUDA: convolutions
+  // and matrix products in bfloat16, losses and the architecture step in float).
+  // bf16 needs a CUDA device; it changes the numbers, so a search's result may differ.
+  std::string precision = "fp32";
   int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
 };
 

@@ -19,20 +19,45 @@ void zeroGradients(const std::vector<torch::Tensor>& params) {
   }
 }
 
-BatchResult weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x,
-                       const torch::Tensor& y, const ArchWeights& arch, double grad_clip) {
-  const auto params = net->parameters();
-  zeroGradients(params);
-  const auto logits = net->forward(x, arch);
-  const auto loss = torch::nn::functional::cross_entropy(logits, y);
-  loss.backward();
-  torch::nn::utils::clip_grad_norm_(params, grad_clip);
-  optimizer.step();
+BatchResult StepStats::read() const {
   BatchResult r;
   r.loss = loss.item<double>();
-  r.correct = logits.argmax(1).eq(y).sum().item<int64_t>();
-  r.count = y.size(0);
+  r.correct = correct.item<int64_t>();
+  r.count = count;
   return r;
+}
+
+void clipGradientNorm(const std::vector<torch::Tensor>& params, double max_norm) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> norms;
+  for (const auto& p : params)
+    if (p.grad().defined()) norms.push_back(p.grad().norm(2));
+  if (norms.empty()) return;
+  const auto total = torch::stack(norms).norm(2);
+  // As LibTorch's: scale by max_norm / (‖g‖ + 1e-6) when that is below 1.
+  const auto scale = (max_norm / (total + 1e-6)).clamp_max(1.0);
+  for (const auto& p : params)
+    if (p.grad().defined()) p.grad().mul_(scale.to(p.grad().scalar_type()));
+}
+
+StepStats weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x,
+                     const torch::Tensor& y, const ArchWeights& arch, double grad_clip, bool bf16) {
+  const auto params = net->parameters();
+  zeroGradients(params);
+  torch::Tensor logits;
+  {
+    CudaBf16Autocast autocast(bf16);  // backward runs in the forward's precisions
+    logits = net->forward(x, arch);
+  }
+  const auto loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat), y);
+  loss.backward();
+  clipGradientNorm(params, grad_clip);
+  optimizer.step();
+  StepStats s;
+  s.loss = loss.detach();
+  s.correct = logits.detach().argmax(1).eq(y).sum();
+  s.count = y.size(0);
+  return s;
 }
 
 void setLearningRate(torch::optim::SGD& optimizer, double lr) {

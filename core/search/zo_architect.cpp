@@ -44,6 +44,7 @@ void ZoArchitect::startRound(const ArchStepContext& context, const torch::optim:
   mu_ = options_.arch.mu_scale * arch_.alpha.detach().norm().item<double>();
   if (!(mu_ > 0)) mu_ = options_.arch.mu_scale;  // α = 0 exactly (a user's init_scale of 0)
   round_phase2_ = context.phase2;
+  perturbed_weights_.reset();
   // The perturbed copy: same weights (and BatchNorm statistics) and, unless the
   // reference's fresh momentum is asked for, the network's momentum buffers, so
   // that the two runs differ only by μu.
@@ -71,18 +72,22 @@ void ZoArchitect::beginStep(int64_t step, const ArchStepContext& context, const 
 
 void ZoArchitect::trainPerturbed(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context) {
   if (!round_open_) return;
-  ArchWeights w;
-  {
+  // A + μu is fixed for the round: its distributions change only with T or the phase.
+  if (!perturbed_weights_ || perturbed_temperature_ != context.temperature ||
+      perturbed_weights_->beta.defined() != context.phase2) {
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> shifted;
     const auto active = arch_.all();
     for (size_t i = 0; i < active.size(); ++i)
       shifted.push_back(i < u_.size() ? active[i].detach() + mu_ * u_[i] : active[i].detach());
-    w = Architecture::distributionsOf(shifted, context.temperature, options_.distribution, context.phase2);
+    perturbed_weights_ = withHostCopies(
+        Architecture::distributionsOf(shifted, context.temperature, options_.distribution, context.phase2));
+    perturbed_temperature_ = context.temperature;
   }
+  const ArchWeights& w = *perturbed_weights_;
   if (context.phase2 && !perturbed_->inPhase2()) perturbed_->enterPhase2();
   setLearningRate(*perturbed_sgd_, context.lr);
-  weightStep(perturbed_, *perturbed_sgd_, x, y, w, options_.weights.grad_clip);
+  weightStep(perturbed_, *perturbed_sgd_, x, y, w, options_.weights.grad_clip, options_.precision == "bf16");
 }
 
 double ZoArchitect::expectedParamsOf(const ArchWeights& w, torch::Tensor* differentiable) const {
@@ -238,6 +243,7 @@ void ZoArchitect::load(torch::serialize::InputArchive& archive, const ArchStepCo
   round_open_ = readInt(archive, "round_open") != 0;
   round_phase2_ = readInt(archive, "round_phase2") != 0;
   mu_ = readDouble(archive, "mu");
+  perturbed_weights_.reset();
   const int64_t directions = readInt(archive, "u_count");
   u_.clear();
   for (int64_t i = 0; i < directions; ++i) {

@@ -27,6 +27,7 @@
 #include <torch/serialize/archive.h>
 
 #include <memory>
+#include <optional>
 #include <random>
 
 namespace zd {
@@ -90,6 +91,8 @@ class ZoArchitect {
   double mu_ = 0;
   bool round_open_ = false;
   bool round_phase2_ = false;     // which parameters u covers
+  std::optional<ArchWeights> perturbed_weights_;  // distributions of A + μu this round
+  double perturbed_temperature_ = 0;              // ... at this T
 };
 
 }  // namespace zd

@@ -1,5 +1,6 @@
 #include "core/train/inference.h"
 
+#include "core/common/cuda_device.h"
 #include "core/data/batch_augment.h"
 
 #include <torch/torch.h>
@@ -14,11 +15,12 @@ torch::Tensor predictLogits(DiscreteNetwork& network, const torch::Tensor& image
   const int64_t n = images_u8.size(0);
   for (int64_t begin = 0; begin < n; begin += batch) {
     const int64_t b = std::min(batch, n - begin);
-    const auto x = toFloatImages(images_u8.narrow(0, begin, b)).to(device);
-    parts.push_back(network->forward(x).to(torch::kCPU, torch::kFloat));
+    const auto x = toDeviceAsync(toFloatImages(images_u8.narrow(0, begin, b)), device);
+    parts.push_back(network->forward(x).to(torch::kFloat));
   }
   if (parts.empty()) return torch::empty({0, network->options().classes}, torch::kFloat);
-  return torch::cat(parts, 0);
+  // One copy back at the end: a copy per batch would make the host wait for each.
+  return torch::cat(parts, 0).to(torch::kCPU);
 }
 
 Evaluation evaluateLogits(const torch::Tensor& logits, const torch::Tensor& labels) {

@@ -143,7 +143,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& run_dir) {
   torch::serialize::InputArchive archive;
   if (!std::filesystem::exists(weights_path)) throw IoError(weights_path.string() + ": missing (model.json is there)");
   try {
-    archive.load_from(weights_path.string());
+    archive.load_from(weights_path.string(), torch::kCPU);  // written on any device
   } catch (const c10::Error& e) {
     throw IoError(weights_path.string() + ": unreadable (" + std::string(e.what_without_backtrace()) + ")");
   }

@@ -1,8 +1,11 @@
 #include "core/train/trainer.h"
 
+#include "core/common/cuda_device.h"
 #include "core/common/device.h"
+#include "core/common/progress_throttle.h"
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"
+#include "core/data/device_placement.h"
 #include "core/search/checkpoint.h"
 #include "core/search/observer_tools.h"
 #include "core/search/report_failures.h"
@@ -54,7 +57,7 @@ torch::Tensor curvesToTensor(const std::vector<TrainEpochFinished>& curves) {
 std::vector<TrainEpochFinished> curvesFromTensor(const torch::Tensor& t) {
   std::vector<TrainEpochFinished> out;
   if (t.dim() != 2 || t.size(1) != kCurveColumns) return out;
-  const auto d = t.to(torch::kDouble).contiguous();
+  const auto d = t.to(torch::kCPU, torch::kDouble).contiguous();
   auto a = d.accessor<double, 2>();
   for (int64_t i = 0; i < d.size(0); ++i) {
     TrainEpochFinished c;
@@ -79,6 +82,8 @@ struct LoopState {
   torch::Tensor order;        // this epoch's permutation of the train split
   double loss_sum = 0;        // Σ loss · batch size in this epoch
   double correct = 0;         // λ-weighted correct predictions in this epoch
+  // Steps' sums not yet read back from the device (folded in by readPending).
+  torch::Tensor pending_loss, pending_correct;
   int64_t seen = 0;
   double epoch_seconds = 0;   // spent in this epoch before an interruption
   double run_seconds = 0;     // spent by earlier processes of this run
@@ -93,7 +98,8 @@ class Loop {
   Loop(const TrainOptions& o, const Genotype& genotype, const TrainData& data, torch::Device device,
        SearchObserver& observer, StopToken& stop, std::filesystem::path checkpoint, std::filesystem::path curves)
       : o_(o), data_(data), device_(device), observer_(observer), stop_(stop), checkpoint_(std::move(checkpoint)),
-        curves_(std::move(curves)), rng_(o.seed) {
+        curves_(std::move(curves)), rng_(o.seed), progress_(device) {
+    train_ = keepDataOnDevice(imageBytes({&data.train, &data.val}), device) ? placedOn(data.train, device) : data.train;
     torch::manual_seed(o.seed);  // the weight initialisation
     DiscreteNetworkOptions n;
     n.in_channels = data.train.channels();
@@ -164,36 +170,47 @@ class Loop {
       }
       const int64_t begin = static_cast<int64_t>(state_.step_in_epoch) * o_.batch;
       const auto idx = state_.order.narrow(0, begin, std::min<int64_t>(o_.batch, n - begin));
-      const double loss = step(idx);
-      observer_.onEvent(StepProgress{state_.epoch, state_.step_in_epoch + 1, steps_per_epoch_, loss});
+      const auto loss = step(idx);
+      if (progress_.due(state_.step_in_epoch + 1 == steps_per_epoch_))
+        observer_.onEvent(StepProgress{state_.epoch, state_.step_in_epoch + 1, steps_per_epoch_, loss.item<double>()});
     }
     state_.epoch_seconds = carried + secondsSince(epoch_start);
     return true;
   }
 
-  // One SGD step on the images at `idx`; returns the batch's loss.
-  double step(const torch::Tensor& idx) {
-    const auto x = augmentBatch(data_.train.images.index_select(0, idx), o_.augment, rng_).to(device_);
-    const auto y = data_.train.labels.index_select(0, idx).to(device_);
+  // One SGD step on the images at `idx` (host); returns the batch's loss, on the device.
+  torch::Tensor step(const torch::Tensor& indices) {
+    const auto idx = toDeviceAsync(indices, train_.images.device());
+    const auto x = toDeviceAsync(augmentBatch(train_.images.index_select(0, idx), o_.augment, rng_), device_);
+    const auto y = toDeviceAsync(train_.labels.index_select(0, idx), device_);
     const MixedBatch batch = mixBatch(x, y, o_, rng_);
     optimizer_->zero_grad();
     const auto logits = net_->forward(batch.images);
     const auto loss = mixedLoss(logits, batch, o_.label_smoothing);
     loss.backward();
-    if (o_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), o_.grad_clip);
+    if (o_.grad_clip > 0) clipGradientNorm(net_->parameters(), o_.grad_clip);
     optimizer_->step();
     const auto predicted = logits.detach().argmax(1);
-    const double correct = batch.lambda * predicted.eq(batch.labels_a).sum().item<double>() +
-                           (1.0 - batch.lambda) * predicted.eq(batch.labels_b).sum().item<double>();
-    const double value = loss.item<double>();
+    const auto correct = batch.lambda * predicted.eq(batch.labels_a).sum().to(torch::kDouble) +
+                         (1.0 - batch.lambda) * predicted.eq(batch.labels_b).sum().to(torch::kDouble);
+    const auto value = loss.detach();
     const auto count = idx.size(0);
-    state_.loss_sum += value * static_cast<double>(count);
-    state_.correct += correct;
+    const auto weighted = value.to(torch::kDouble) * static_cast<double>(count);
+    state_.pending_loss = state_.pending_loss.defined() ? state_.pending_loss + weighted : weighted;
+    state_.pending_correct = state_.pending_correct.defined() ? state_.pending_correct + correct : correct;
     state_.seen += count;
     return value;
   }
 
+  // Adds the device's pending sums to the host's (waits for the device).
+  void readPending() {
+    if (state_.pending_loss.defined()) state_.loss_sum += state_.pending_loss.item<double>();
+    if (state_.pending_correct.defined()) state_.correct += state_.pending_correct.item<double>();
+    state_.pending_loss = state_.pending_correct = torch::Tensor();
+  }
+
   void finishEpoch() {
+    readPending();
     TrainEpochFinished e;
     e.epoch = state_.epoch;
     e.lr = trainLrAt(o_, state_.epoch);
@@ -230,6 +247,7 @@ class Loop {
 
   void saveCheckpoint() {
     if (checkpoint_.empty()) return;
+    readPending();
     torch::serialize::OutputArchive archive, net_archive, sgd_archive, best_archive;
     net_->save(net_archive);
     archive.write("network", net_archive);
@@ -258,7 +276,7 @@ class Loop {
 
   void loadCheckpoint() {
     torch::serialize::InputArchive archive;
-    loadArchive(archive, checkpoint_);
+    loadArchive(archive, checkpoint_, device_);
     const std::string what = checkpoint_.string();
     try {
       if (readInt(archive, "train_images") != data_.train.size())
@@ -281,6 +299,7 @@ class Loop {
       state_.epoch = static_cast<int>(readInt(archive, "epoch"));
       state_.step_in_epoch = static_cast<int>(readInt(archive, "step_in_epoch"));
       archive.read("order", state_.order);
+      state_.order = state_.order.to(torch::kCPU);
       if (state_.order.numel() == 0) state_.order = torch::Tensor();
       state_.loss_sum = readDouble(archive, "loss_sum");
       state_.correct = readDouble(archive, "correct");
@@ -320,6 +339,8 @@ class Loop {
   std::mt19937_64 rng_;
   DiscreteNetwork net_{nullptr};
   std::unique_ptr<torch::optim::SGD> optimizer_;
+  ProgressThrottle progress_;
+  ImageSet train_;  // data_.train where the steps read it (device or host)
   LoopState state_;
   int steps_per_epoch_ = 1;
   Clock::time_point started_ = Clock::now();

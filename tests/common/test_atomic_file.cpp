@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 

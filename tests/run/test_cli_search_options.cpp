@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 
@@ -89,7 +90,7 @@ class TestCliSearchOptions : public QObject {
                                "--no-size-search", "--no-skip", "--no-flip", "--resize", "0",
                                "--crop-padding", "2", "--arch-fraction", "0.3",
                                "--checkpoint-every", "0", "--estimator", "darts1",
-                               "--out", "runs/x"});
+                               "--precision", "bf16", "--no-cudnn-benchmark", "--out", "runs/x"});
     const zd::RunConfig c = parsed->resolve();
     const zd::SearchOptions& s = c.search;
     QCOMPARE(s.epochs, 10);
@@ -119,6 +120,8 @@ class TestCliSearchOptions : public QObject {
     QCOMPARE(s.augment.crop_padding, 2);
     QCOMPARE(c.data.arch_fraction, 0.3);
     QCOMPARE(s.checkpoint_every, 0);
+    QCOMPARE(s.precision, std::string("bf16"));
+    QCOMPARE(c.cudnn_benchmark, false);
     QCOMPARE(c.out, std::string("runs/x"));
   }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 

@@ -63,6 +63,8 @@ class TestRunConfig : public QObject {
     QCOMPARE(j.at("data").at("arch_fraction").get<double>(), 0.5);
     QCOMPARE(j.at("device").get<std::string>(), std::string("auto"));
     QCOMPARE(j.at("threads").get<int>(), 0);
+    QCOMPARE(j.at("cudnn_benchmark").get<bool>(), true);
+    QCOMPARE(j.at("search").at("precision").get<std::string>(), std::string("fp32"));
     QCOMPARE(j.at("out").get<std::string>(), std::string(""));
   }
 
@@ -160,6 +162,7 @@ class TestRunConfig : public QObject {
     QTest::newRow("checkpoint < 0") << "search.checkpoint_every" << "-1";
     QTest::newRow("memory format") << "search.memory_format" << "\"nhwc\"";
     QTest::newRow("parallel copies") << "search.parallel_copies" << "\"sometimes\"";
+    QTest::newRow("precision") << "search.precision" << "\"fp16\"";
     QTest::newRow("derive") << "search.derive" << "\"sample\"";
     QTest::newRow("derive band without a budget") << "search.derive" << "\"band\"";
     QTest::newRow("perturbed momentum") << "search.arch.perturbed_momentum" << "\"zero\"";

@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <variant>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 

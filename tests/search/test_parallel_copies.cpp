@@ -41,7 +41,7 @@ Snapshot runSearch(const std::string& parallel_copies, bool* parallel) {
     for (int step = 0; step < 6; ++step) {
       const auto [x, y] = batch();
       const auto outcome = engine.step(x, y, batch, rng);
-      s.losses.push_back(outcome.weights.loss);
+      s.losses.push_back(outcome.weights.read().loss);
       if (outcome.arch) s.losses.push_back(outcome.arch->loss);
     }
   }

@@ -17,6 +17,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 

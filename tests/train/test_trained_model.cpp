@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <variant>
+#include <unistd.h>  // getpid
 
 namespace fs = std::filesystem;
 

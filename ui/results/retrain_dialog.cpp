@@ -2,6 +2,7 @@
 
 #include "ui/dashboard/count_format.h"
 #include "ui/wizard/config_fields.h"
+#include "ui/wizard/device_choices.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,7 +20,7 @@ struct Row {
   const char* key;
   const char* label;
   const char* help;
-  enum Kind { Line, Check, Choice } kind = Line;
+  enum Kind { Line, Check, Choice, Device } kind = Line;
 };
 
 struct Group {
@@ -61,7 +62,7 @@ const std::vector<Group>& groups() {
         {"train.derive_seed", "Sampling seed", "Seed of the draw when sampling"},
         {"train.seed", "Seed", "Weight initialisation, batch order, augmentation and mixing"},
         {"train.checkpoint_every", "Checkpoint every", "Epochs between checkpoints (0 = never)"},
-        {"device", "Device", "auto, cpu, cuda or cuda:N"},
+        {"device", "Device", "", Row::Device},
         {"threads", "CPU threads", "0 = all cores"}}},
   };
   return kGroups;
@@ -82,6 +83,12 @@ RetrainDialog::RetrainDialog(const zd::RunConfig& config, const SearchOutcome& s
       if (row.kind == Row::Check) {
         editor = fields()->addCheck(row.key, label, box);
         form->addRow(QString(), editor);
+      } else if (row.kind == Row::Device) {
+        auto* combo = fields()->addChoice(row.key, label, {}, box);
+        addDeviceChoices(combo);
+        editor = combo;
+        form->addRow(label, editor);
+        continue;  // keeps the device list's own tooltip
       } else if (row.kind == Row::Choice) {
         editor = fields()->addChoice(row.key, label, {QStringLiteral("argmax"), QStringLiteral("sample")}, box);
         form->addRow(label, editor);

@@ -98,8 +98,14 @@ void ConfigFields::load(const zd::RunConfig& config) {
       box->setChecked(v.get<bool>());
     } else if (auto* combo = qobject_cast<QComboBox*>(field.editor)) {
       const QString text = v.is_string() ? QString::fromStdString(v.get<std::string>()) : shownNumber(v);
-      if (combo->findText(text) < 0) combo->addItem(text);
-      combo->setCurrentText(text);
+      // Items may show a label and carry their value as data (the device list).
+      int index = combo->findData(text);
+      if (index < 0) index = combo->findText(text);
+      if (index < 0) {
+        combo->addItem(text);
+        index = combo->count() - 1;
+      }
+      combo->setCurrentIndex(index);
     }
   }
   highlight("");
@@ -119,7 +125,9 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
     }
     // A line edit or a combo box (whose text may be a number: the image size).
     const auto* combo = qobject_cast<QComboBox*>(field.editor);
-    const QString text = (combo ? combo->currentText() : qobject_cast<QLineEdit*>(field.editor)->text()).trimmed();
+    const QString text = (combo ? (combo->currentData().isValid() ? combo->currentData().toString() : combo->currentText())
+                                : qobject_cast<QLineEdit*>(field.editor)->text())
+                             .trimmed();
     if (kind.is_string()) {
       patch[pointerOf(key)] = text.toStdString();
       continue;

@@ -1,11 +1,10 @@
-#include <torch/cuda.h>
-
 #include "ui/wizard/run_page.h"
 
 #include "ui/wizard/advanced_dialog.h"
 #include "ui/wizard/band_preview.h"
 #include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
+#include "ui/wizard/device_choices.h"
 #include "ui/wizard/run_estimate.h"
 #include "ui/wizard/search_setup.h"
 
@@ -37,9 +36,8 @@ RunPage::RunPage(SearchSetup* setup, BandPreview* preview, QWidget* parent)
   setTitle(tr("Run"));
   setSubTitle(tr("Where and how the search runs. Start begins it; you can pause or cancel it at any time "
                  "(a cancelled run keeps its checkpoint and can be resumed)."));
-  QStringList devices{QStringLiteral("auto"), QStringLiteral("cpu")};
-  for (int i = 0; i < static_cast<int>(torch::cuda::device_count()); ++i) devices << QStringLiteral("cuda:%1").arg(i);
-  auto* device = fields_->addChoice("device", tr("Device"), devices, this);
+  auto* device = fields_->addChoice("device", tr("Device"), {}, this);
+  addDeviceChoices(device);
   auto* form = new QFormLayout;
   form->addRow(tr("Device"), device);
   const std::pair<const char*, QString> rows[] = {

@@ -14,6 +14,8 @@ target_sources(zodarts_ui PRIVATE
   wizard/data_page.h
   wizard/data_probe.cpp
   wizard/data_probe.h
+  wizard/device_choices.cpp
+  wizard/device_choices.h
   wizard/run_estimate.cpp
   wizard/run_estimate.h
   wizard/run_page.cpp

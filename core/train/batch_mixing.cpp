@@ -1,5 +1,7 @@
 #include "core/train/batch_mixing.h"
 
+#include "core/common/cuda_device.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -72,7 +74,8 @@ MixedBatch mixBatch(const torch::Tensor& images, const torch::Tensor& labels, co
   if (u(rng) >= o.mix_prob) return batch;
   const bool cutmix = u(rng) < o.cutmix_prob;
   const double lambda = sampleBeta(cutmix ? o.cutmix_alpha : o.mixup_alpha, rng);
-  const auto partner = permutation(images.size(0), rng);
+  // Sent once, without waiting (pinned), where the batch lives.
+  const auto partner = toDeviceAsync(permutation(images.size(0), rng), images.device());
   batch.labels_b = labels.index_select(0, partner.to(labels.device()));
   if (cutmix) {
     const auto box = cutmixBox(images.size(2), images.size(3), lambda, rng);

@@ -25,6 +25,7 @@ const std::map<std::string, QStringList>& choices() {
       {"search.memory_format",
        {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
       {"search.parallel_copies", {QStringLiteral("auto"), QStringLiteral("on"), QStringLiteral("off")}},
+      {"search.precision", {QStringLiteral("fp32"), QStringLiteral("bf16")}},
       {"search.derive", {QStringLiteral("auto"), QStringLiteral("band"), QStringLiteral("argmax")}},
       {"search.arch.perturbed_momentum", {QStringLiteral("copy"), QStringLiteral("fresh")}},
       {"search.arch.penalty_gradient", {QStringLiteral("full"), QStringLiteral("projected")}},

@@ -174,7 +174,7 @@ else
   step train_demo 200 "$ZODARTS" train "$WORK/demo" --device cpu --epochs 1 --batch 64
   step evaluate_demo 60 "$ZODARTS" evaluate "$WORK/demo" --device cpu
 fi
-if "$ZODARTS" export --help >/dev/null 2>&1; then
+if "$ZODARTS" --help | grep -Eq "^ +export "; then
   step export_demo 60 "$ZODARTS" export "$WORK/demo" --device "$DEV"
 else
   say "export: this build has no ONNX module (libonnx-dev and OpenCV are not carried); the run's model.pt" \
@@ -217,7 +217,7 @@ for name in ("search_demo", "search_20k", "train_demo", "evaluate_demo", "evalua
 json.dump(s, open(out, "w"), indent=2)
 PYEOF
 # The run folders without their checkpoints (large, and of no use elsewhere).
-tar -C "$WORK" --exclude='checkpoint*.pt' --exclude='prefix' --exclude='*.npz' -czf "$OUT/results.tar.gz" . \
+tar -C "$WORK" --exclude='*checkpoint*.pt' --exclude='prefix' --exclude='*.npz' -czf "$OUT/results.tar.gz" . \
   && rm -rf "$WORK"
 failed="$(awk '$2 != "0" && $2 != "skipped" {print $1}' "$OUT/steps.txt" | tr '\n' ' ')"
 say "done in $(( $(date +%s) - START )) s: $OUT/gpu_check.log, summary.json, results.tar.gz"

@@ -34,7 +34,10 @@ void enter(QWidget* page, const QString& key, const QString& value) {
   if (auto* box = page->findChild<QCheckBox*>(key)) {
     box->setChecked(value == QLatin1String("1"));
   } else if (auto* combo = page->findChild<QComboBox*>(key)) {
-    combo->setCurrentText(value);
+    // Items may show a label and carry the value as data (the device list).
+    const int index = combo->findData(value);
+    if (index >= 0) combo->setCurrentIndex(index);
+    else combo->setCurrentText(value);
   } else if (auto* edit = page->findChild<QLineEdit*>(key)) {
     edit->selectAll();
     QTest::keyClick(edit, Qt::Key_Backspace);
@@ -204,7 +207,13 @@ class TestSearchWizard : public QObject {
     enter(wizard->currentPage(), "search.epochs", "30");
     wizard->next();
     enter(wizard->currentPage(), "search.network.channels", "8");
+    enter(wizard->currentPage(), "device", "cpu");
+    // The device list names what each entry is, and stores the config's value.
+    auto* device = wizard->currentPage()->findChild<QComboBox*>("device");
+    QVERIFY(device->currentText().startsWith("CPU ("));
+    QCOMPARE(device->itemData(0).toString(), QString("auto"));
     const zd::RunConfig c = wizard->config();
+    QCOMPARE(c.device, std::string("cpu"));
     QCOMPARE(QString::fromStdString(c.data.path), data_);
     QCOMPARE(c.search.budget.preset, std::string("custom"));
     QCOMPARE(c.search.budget.min_params, 200000.0);

@@ -3,17 +3,18 @@
 # "import torch" works), CMake, ninja and nvcc, but no package registry, this
 #   1. unpacks the .deb files packaging/gpu_carry.sh fetched (build/gpu-carry/) into a
 #      prefix: nlohmann-json, CLI11, libzip, Qt 6 Core + Test;
-#   2. builds the headless engine, the CLI and the core tests against that PyTorch's
-#      LibTorch (CUDA);
-#   3. runs the core tests (test_device_agreement compares CPU and CUDA);
-#   4. runs `zodarts bench --device cuda` at batch 16, 256 and 512, and the speed levers
-#      one by one at batch 256 (two streams, bf16, channels-last, cuDNN autotuning off);
-#   5. times a 50-epoch search of the demo data at batch 64 and of a 20k-image set at
-#      batch 256, retrains and evaluates the demo search on CUDA (and exports it to ONNX
-#      when the build has ONNX);
-# and writes every figure and log under OUT_DIR: gpu_check.log, summary.json and
-# results.tar.gz. Without a GPU it says so and runs the same steps, shrunk, on the CPU
-# (the rehearsal). Meant to fit in 10 minutes on a 16-core machine.
+#   2. builds the headless engine and the CLI against that PyTorch's LibTorch (CUDA);
+#   3. runs `zodarts bench --device cuda` at batch 16, 256 and 512, and each speed lever
+#      alone at batch 256 (two streams, bf16, channels-last, cuDNN autotuning off);
+#   4. times a 50-epoch search of the demo data at batch 64, retrains, evaluates (on
+#      CUDA and, from the same files, on the CPU) and, when built with ONNX, exports it;
+#   5. builds and runs the core tests (test_device_agreement compares CPU and CUDA);
+#   6. with the time left, times a 50-epoch search of a 20k-image set at batch 256 and
+#      repeats the demo search in bf16 (its effect on the result);
+# and writes every figure and log under OUT_DIR: gpu_check.log, steps.txt, summary.json
+# and results.tar.gz. Figures come before tests because a device call is short: every
+# step has a time limit and all end by ZODARTS_GPU_DEADLINE (560 s). Without a GPU it
+# says so and runs the same steps, shrunk, on the CPU (the rehearsal; CI runs it).
 # Usage: packaging/gpu_check.sh OUT_DIR
 #   ZODARTS_TORCH_ROOT   LibTorch's folder (default: that of python3's torch)
 #   ZODARTS_CARRY        the .deb folder (default: build/gpu-carry)
@@ -131,40 +132,27 @@ step build_cli 360 cmake --build "$BUILD" -j "$(nproc)" --target zodarts || exit
 ZODARTS="$ROOT/$BUILD/app/zodarts"
 [[ "$BUILD" = /* ]] && ZODARTS="$BUILD/app/zodarts"
 
-# --- 4. the benchmark
+# --- 4. the benchmark (10 timed steps a setting: the device time is short)
 if [ $GPU -eq 1 ]; then
   for b in 16 256 512; do
-    step "bench_b$b" 120 "$ZODARTS" bench --device cuda --batch "$b" --train-batch "$b" --json
+    step "bench_b$b" 90 "$ZODARTS" bench --device cuda --batch "$b" --train-batch "$b" --steps 10 --json
   done
   # Each lever alone against the defaults, at batch 256 (phase 2: the dense step).
-  step lever_base 60 "$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --json
-  step lever_streams 60 "$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --parallel-copies on --json
-  step lever_bf16 60 "$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --precision bf16 --json
-  step lever_channels_last 60 "$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --memory-format channels_last --json
-  step lever_no_cudnn_benchmark 60 "$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --no-cudnn-benchmark --json
+  LEVER=("$ZODARTS" bench --device cuda --batch 256 --only phase2 --steps 10 --json)
+  step lever_base 45 "${LEVER[@]}"
+  step lever_streams 45 "${LEVER[@]}" --parallel-copies on
+  step lever_bf16 45 "${LEVER[@]}" --precision bf16
+  step lever_channels_last 45 "${LEVER[@]}" --memory-format channels_last
+  step lever_no_cudnn_benchmark 45 "${LEVER[@]}" --no-cudnn-benchmark
 else
   step bench_b16 300 "$ZODARTS" bench --device cpu --batch 16 --steps 2 --channels 4 --cells 1 --json
 fi
 
-# --- 5. real runs: search, retraining, evaluation, export
+# --- 5. real runs: search, retraining, evaluation, export of the demo data
 DEMO=resources/demo/brain_regions_28.npz
 if [ $GPU -eq 1 ]; then
   step search_demo 150 "$ZODARTS" search --data "$DEMO" --out "$WORK/demo" --device cuda --epochs 50 --batch 64 \
     --budget medium
-  # A 20k-image set: the demo's images repeated with random shifts (only the time matters here).
-  "$PY" - "$DEMO" "$WORK/set20k.npz" <<'PYEOF' || say "could not write the 20k-image set (numpy?)"
-import sys, numpy as np
-d = np.load(sys.argv[1]); rng = np.random.default_rng(0)
-def grow(x, y, n):
-    i = rng.integers(0, len(x), n)
-    return np.stack([np.roll(np.roll(x[j], rng.integers(-2, 3), 0), rng.integers(-2, 3), 1) for j in i]), y[i]
-out = {}
-for split, n in (("train", 20000), ("val", 2000), ("test", 2000)):
-    out[split + "_images"], out[split + "_labels"] = grow(d[split + "_images"], d[split + "_labels"], n)
-np.savez(sys.argv[2], **out)
-PYEOF
-  [ -f "$WORK/set20k.npz" ] && step search_20k 240 "$ZODARTS" search --data "$WORK/set20k.npz" --out "$WORK/set20k" \
-    --device cuda --epochs 50 --batch 256 --budget medium
   step train_demo 90 "$ZODARTS" train "$WORK/demo" --device cuda --epochs 15
   step evaluate_demo 30 "$ZODARTS" evaluate "$WORK/demo" --device cuda
   step evaluate_demo_on_cpu 60 "$ZODARTS" evaluate "$WORK/demo" --device cpu
@@ -181,11 +169,32 @@ else
       "and model.json are in results.tar.gz for \`zodarts export\` on another machine"
 fi
 
-# --- 3. the core tests (built now: the runs above came first)
+# --- 3. the core tests (built now: the figures came first)
 if [ "$TESTS" = ON ]; then
   step build_tests 300 cmake --build "$BUILD" -j "$(nproc)" &&
     (cd "$BUILD" && step tests 180 ctest --output-on-failure -j "$(( $(nproc) > 8 ? 8 : $(nproc) ))")
   grep -E "tests passed|Skipped|\*\*\*Failed|Not Run|Timeout" "$WORK/tests.log" 2>/dev/null | sed "s/^/    /"
+fi
+
+# --- 6. with the time that is left: a 20k-image search, and bf16's effect on a search
+if [ $GPU -eq 1 ]; then
+  # The demo's images repeated with random shifts of up to 2 pixels: only the time matters here.
+  "$PY" - "$DEMO" "$WORK/set20k.npz" <<'PYEOF' || say "could not write the 20k-image set (numpy?)"
+import sys, numpy as np
+d = np.load(sys.argv[1]); rng = np.random.default_rng(0)
+def grow(x, y, n):
+    i = rng.integers(0, len(x), n)
+    return np.stack([np.roll(np.roll(x[j], rng.integers(-2, 3), 0), rng.integers(-2, 3), 1) for j in i]), y[i]
+out = {}
+for split, n in (("train", 20000), ("val", 2000), ("test", 2000)):
+    out[split + "_images"], out[split + "_labels"] = grow(d[split + "_images"], d[split + "_labels"], n)
+np.savez(sys.argv[2], **out)
+PYEOF
+  [ -f "$WORK/set20k.npz" ] && step search_20k 240 "$ZODARTS" search --data "$WORK/set20k.npz" --out "$WORK/set20k" \
+    --device cuda --epochs 50 --batch 256 --budget medium
+  # The same demo search in bf16: what autocast does to the result (derived architecture, accuracy).
+  step search_demo_bf16 150 "$ZODARTS" search --data "$DEMO" --out "$WORK/demo_bf16" --device cuda --epochs 50 \
+    --batch 64 --budget medium --precision bf16
 fi
 
 # --- the results
@@ -210,7 +219,8 @@ for f in sorted(glob.glob(os.path.join(work, "bench_*.log")) + glob.glob(os.path
         if phase in j:
             keep[phase] = {k: j[phase][k] for k in ("images_per_s", "ms_per_step", "gmac_per_s") if k in j[phase]}
     s[os.path.basename(f)[:-4]] = keep
-for name in ("search_demo", "search_20k", "train_demo", "evaluate_demo", "evaluate_demo_on_cpu", "export_demo"):
+for name in ("search_demo", "search_20k", "search_demo_bf16", "train_demo", "evaluate_demo", "evaluate_demo_on_cpu",
+             "export_demo"):
     path = os.path.join(work, name + ".log")
     if os.path.exists(path):
         s[name + "_last_lines"] = [l.rstrip() for l in open(path, errors="replace").readlines()[-12:]]

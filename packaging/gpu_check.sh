@@ -25,7 +25,10 @@ ROOT="$PWD"
 OUT="${1:?usage: packaging/gpu_check.sh OUT_DIR}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-WORK="$OUT/work"
+# Work happens outside OUT_DIR (a device call returns only a few files from it); at the
+# end it is packed into results.tar.gz.
+WORK="${TMPDIR:-/tmp}/zodarts-gpu-check-$$"
+rm -rf "$WORK"
 mkdir -p "$WORK"
 exec > >(tee "$OUT/gpu_check.log") 2>&1
 START=$(date +%s)
@@ -94,10 +97,22 @@ fi
 [ -z "$NVCC" ] && { say "no nvcc: LibTorch's CMake files need the CUDA compiler"; exit 1; }
 
 # --- 1. the carried packages
+# unpack DEB DIR: dpkg-deb where there is one, else ar and tar (a .deb is an ar archive).
+unpack() {
+  mkdir -p "$2"
+  if command -v dpkg-deb >/dev/null; then
+    dpkg-deb -x "$1" "$2"
+  else
+    local member flag
+    member="$(ar t "$1" | grep '^data\.tar')"
+    case "$member" in *.xz) flag=-J ;; *.gz) flag=-z ;; *.zst) flag=--zstd ;; *) flag= ;; esac
+    ar p "$1" "$member" | tar -x $flag -C "$2" -f -
+  fi
+}
 if ls "$CARRY"/*.deb >/dev/null 2>&1; then
   rm -rf "$PREFIX"
   mkdir -p "$PREFIX"
-  for deb in "$CARRY"/*.deb; do dpkg-deb -x "$deb" "$PREFIX"; done
+  for deb in "$CARRY"/*.deb; do unpack "$deb" "$PREFIX"; done
   say "unpacked $(ls "$CARRY"/*.deb | wc -l) packages from $CARRY into $PREFIX"
 else
   say "no .deb files in $CARRY (packaging/gpu_carry.sh fetches them): relying on what this machine has"
@@ -107,7 +122,7 @@ export LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 missing="$(for lib in "$LIBDIR"/libzip.so.4 "$LIBDIR"/libQt6Core.so.6; do [ -e "$lib" ] && ldd "$lib"; done | grep "not found" | sort -u)"
 if [ -n "$missing" ] && ls "$CARRY"/fallback/*.deb >/dev/null 2>&1; then
   say "this machine lacks: $(echo "$missing" | awk '{print $1}' | tr '\n' ' ')— using the carried copies"
-  for deb in "$CARRY"/fallback/*.deb; do dpkg-deb -x "$deb" "$PREFIX/fallback"; done
+  for deb in "$CARRY"/fallback/*.deb; do unpack "$deb" "$PREFIX/fallback"; done
   export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$PREFIX/fallback/usr/lib/x86_64-linux-gnu:$PREFIX/fallback/lib/x86_64-linux-gnu"
 fi
 

@@ -66,7 +66,7 @@ void synchronizeDevice(const torch::Device& device) {
 }
 
 torch::Tensor toDeviceAsync(const torch::Tensor& t, const torch::Device& device) {
-  if (!device.is_cuda() || t.device() == device) return t.to(device);
+  if (!device.is_cuda() || !t.is_cpu()) return t.to(device);  // nothing to pin (GPU to GPU is async anyway)
   // The pinned buffer stays reserved until the copy that reads it has run
   // (LibTorch's host allocator records the stream).
   return t.pin_memory().to(device, /*non_blocking=*/true);

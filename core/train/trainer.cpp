@@ -99,7 +99,9 @@ class Loop {
        SearchObserver& observer, StopToken& stop, std::filesystem::path checkpoint, std::filesystem::path curves)
       : o_(o), data_(data), device_(device), observer_(observer), stop_(stop), checkpoint_(std::move(checkpoint)),
         curves_(std::move(curves)), rng_(o.seed), progress_(device) {
-    train_ = keepDataOnDevice(imageBytes({&data.train, &data.val}), device) ? placedOn(data.train, device) : data.train;
+    const bool on_device = keepDataOnDevice(imageBytes({&data.train, &data.val}), device);
+    train_ = on_device ? placedOn(data.train, device) : data.train;
+    val_images_ = on_device ? placedOn(data.val, device).images : data.val.images;
     torch::manual_seed(o.seed);  // the weight initialisation
     DiscreteNetworkOptions n;
     n.in_channels = data.train.channels();
@@ -217,7 +219,7 @@ class Loop {
     e.train_loss = state_.seen ? state_.loss_sum / static_cast<double>(state_.seen) : 0;
     e.train_accuracy = state_.seen ? state_.correct / static_cast<double>(state_.seen) : 0;
     if (data_.val.size() > 0) {
-      const auto v = evaluateLogits(predictLogits(net_, data_.val.images, o_.batch, device_), data_.val.labels);
+      const auto v = evaluateLogits(predictLogits(net_, val_images_, o_.batch, device_), data_.val.labels);
       e.val_loss = v.loss;
       e.val_accuracy = v.accuracy;
     } else {
@@ -340,7 +342,8 @@ class Loop {
   DiscreteNetwork net_{nullptr};
   std::unique_ptr<torch::optim::SGD> optimizer_;
   ProgressThrottle progress_;
-  ImageSet train_;  // data_.train where the steps read it (device or host)
+  ImageSet train_;            // data_.train where the steps read it (device or host)
+  torch::Tensor val_images_;  // data_.val's images, likewise
   LoopState state_;
   int steps_per_epoch_ = 1;
   Clock::time_point started_ = Clock::now();

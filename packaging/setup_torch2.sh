@@ -59,7 +59,7 @@ TORCH_ROOT="$(cd "$(echo "$VENV"/lib/python3*/site-packages/torch)" && pwd)"
 # CMAKE_PREFIX_PATH first: with Torch_DIR alone, the wheel's TorchConfig finds its
 # libraries with find_library(... PATHS), which searches the system first and would
 # link Debian's /usr/lib/x86_64-linux-gnu/libtorch.so when libtorch-dev is installed.
-if [ ! -f "$BUILD/build.ninja" ] || ! grep -q "Torch_DIR:PATH=$TORCH_ROOT/share/cmake/Torch" "$BUILD/CMakeCache.txt"; then
+if [ ! -f "$BUILD/build.ninja" ] || ! grep -q "^Torch_DIR:[A-Z]*=$TORCH_ROOT/share/cmake/Torch$" "$BUILD/CMakeCache.txt"; then
   cmake --preset torch2 -DCMAKE_PREFIX_PATH="$TORCH_ROOT" -DTorch_DIR="$TORCH_ROOT/share/cmake/Torch" \
         -DCMAKE_CUDA_COMPILER="$NVCC" ${ZODARTS_CMAKE_ARGS:-} >/dev/null
 fi

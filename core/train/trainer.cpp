@@ -2,8 +2,8 @@
 
 #include "core/common/cuda_device.h"
 #include "core/common/device.h"
-#include "core/common/progress_throttle.h"
 #include "core/common/error.h"
+#include "core/common/progress_throttle.h"
 #include "core/data/batch_augment.h"
 #include "core/data/device_placement.h"
 #include "core/search/checkpoint.h"

@@ -234,6 +234,10 @@ for f in sorted(glob.glob(os.path.join(work, "bench_*.log")) + glob.glob(os.path
         if phase in j:
             keep[phase] = {k: j[phase][k] for k in ("images_per_s", "ms_per_step", "gmac_per_s") if k in j[phase]}
     s[os.path.basename(f)[:-4]] = keep
+base = s.get("lever_base", {}).get("phase2", {}).get("images_per_s")
+if base:
+    s["levers_vs_base"] = {k[len("lever_"):]: round(v["phase2"]["images_per_s"] / base, 3)
+                           for k, v in s.items() if k.startswith("lever_") and "phase2" in v}
 for name in ("search_demo", "search_20k", "search_demo_bf16", "train_demo", "evaluate_demo", "evaluate_demo_on_cpu",
              "export_demo"):
     path = os.path.join(work, name + ".log")

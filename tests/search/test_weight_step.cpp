@@ -2,6 +2,7 @@
 // LibTorch's, the step's statistics stay tensors until read and then equal a plain
 // forward's, the distributions' host copies change nothing, and the rules that
 // decide when to read back hold on the CPU.
+#include "core/common/cuda_device.h"
 #include "core/common/error.h"
 #include "core/common/progress_throttle.h"
 #include "core/data/device_placement.h"
@@ -116,6 +117,15 @@ class TestWeightStep : public QObject {
     QVERIFY(!zd::keepDataOnDevice(1, torch::kCPU));
     QCOMPARE(zd::describePlacement(1, torch::kCPU), std::string());
     QVERIFY(zd::placedOn(set, torch::kCPU).images.is_same(set.images));
+  }
+
+  void cpuFallbacksOfTheGpuHelpers() {
+    const auto t = torch::arange(5);
+    QVERIFY(zd::toDeviceAsync(t, torch::kCPU).is_same(t));  // nothing to copy
+    std::vector<int> order;
+    zd::runOnTwoStreams(torch::kCPU, [&] { order.push_back(1); }, [&] { order.push_back(2); });
+    QCOMPARE(order, (std::vector<int>{1, 2}));
+    QCOMPARE(zd::peakDeviceBytes(torch::kCPU), int64_t{0});
   }
 
   void bf16IsRefusedOnTheCpu() {

@@ -8,6 +8,8 @@
 #include <cuda_runtime_api.h>
 #include <torch/cuda.h>
 
+#include <cstdio>
+
 namespace zd {
 namespace {
 
@@ -38,6 +40,15 @@ std::vector<GpuInfo> listGpus() {
     gpus.push_back(g);
   }
   return gpus;
+}
+
+std::string gpuSummary(int index) {
+  if (!torch::cuda::is_available() || index < 0 || index >= static_cast<int>(torch::cuda::device_count())) return "";
+  cudaDeviceProp p{};
+  if (cudaGetDeviceProperties(&p, index) != cudaSuccess) return "";
+  char memory[32];
+  std::snprintf(memory, sizeof memory, "%.1f GiB", static_cast<double>(p.totalGlobalMem) / (1ull << 30));
+  return std::string(p.name) + ", " + memory;
 }
 
 int64_t freeDeviceBytes(const torch::Device& device) {

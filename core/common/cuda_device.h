@@ -25,6 +25,8 @@ struct GpuInfo {
 };
 // Every CUDA device LibTorch sees (empty without CUDA or without a GPU).
 std::vector<GpuInfo> listGpus();
+// "NVIDIA H200, 139.8 GiB" for GPU `index`, "" when there is none.
+std::string gpuSummary(int index);
 
 // Bytes free on `device` now (0 on the CPU).
 int64_t freeDeviceBytes(const torch::Device& device);

@@ -1,5 +1,6 @@
 #include "core/common/device.h"
 
+#include "core/common/cuda_device.h"
 #include "core/common/error.h"
 
 #include <ATen/Context.h>
@@ -38,7 +39,10 @@ int configureThreads(int threads) {
 }
 
 std::string describeDevice(const torch::Device& device) {
-  if (device.is_cuda()) return "CUDA:" + std::to_string(device.index());
+  if (device.is_cuda()) {
+    const std::string gpu = gpuSummary(device.index());
+    return "CUDA:" + std::to_string(device.index()) + (gpu.empty() ? "" : " (" + gpu + ")");
+  }
   return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
 }
 

@@ -25,7 +25,7 @@ void configureCudnn(bool benchmark);
 // "channels_last" | "contiguous") on `device`: auto picks channels-last on the CPU,
 // where it makes pooling and BatchNorm faster. Throws ConfigError for other values.
 bool useChannelsLast(const std::string& memory_format, const torch::Device& device);
-// Short human-readable description, e.g. "CPU (2 threads)" or "CUDA:0".
+// Short human-readable description, e.g. "CPU (2 threads)" or "CUDA:0 (NVIDIA H200, 139.8 GiB)".
 std::string describeDevice(const torch::Device& device);
 
 }  // namespace zd

@@ -225,7 +225,8 @@ for line in open(os.path.join(work, "steps.txt")):
     s["steps"][name] = {"exit": rc, "seconds": int(secs)}
 for f in sorted(glob.glob(os.path.join(work, "bench_*.log")) + glob.glob(os.path.join(work, "lever_*.log"))):
     try:
-        j = json.loads(open(f).read()[open(f).read().index("{"):])
+        text = open(f).read()
+        j = json.loads(text[text.index("{"):])
     except Exception:
         continue
     keep = {k: j[k] for k in ("gpu_name", "peak_gpu_mem_mib", "roofline_gmac_per_s", "sparse_vs_phase2_time",

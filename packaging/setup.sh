@@ -20,17 +20,8 @@ PACKAGES=(
   xvfb xauth
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source packaging/install_missing.sh
+install_missing setup "${PACKAGES[@]}"
 
 # Build with every core unless told otherwise; LibTorch units need ~1.5 GiB each.
 JOBS="${ZODARTS_JOBS:-$(nproc)}"

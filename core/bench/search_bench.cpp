@@ -28,8 +28,6 @@ double peakRssMib() {
   return 0;
 }
 
-void synchronize(const torch::Device& device) { synchronizeDevice(device); }
-
 // Median GMAC/s of one convolution forward + backward (3 × its forward MACs).
 double convolutionGmacPerSecond(const torch::Device& device, int64_t batch, int64_t channels, int64_t size,
                                 int64_t kernel) {
@@ -41,7 +39,7 @@ double convolutionGmacPerSecond(const torch::Device& device, int64_t batch, int6
   for (int i = 0; i < 7; ++i) {
     const auto t0 = Clock::now();
     torch::conv2d(x, w, {}, 1, kernel / 2).sum().backward();
-    synchronize(device);
+    synchronizeDevice(device);
     if (i >= 2) times.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
   }
   std::sort(times.begin(), times.end());
@@ -128,14 +126,14 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
     auto [x, y] = batch();
     engine.step(x, y, batch, rng);
   }
-  synchronize(device);
+  synchronizeDevice(device);
   double macs = 0;
   std::vector<double> step_seconds;
   for (int i = 0; i < steps; ++i) {
     auto [x, y] = batch();
     const auto t0 = Clock::now();
     const auto outcome = engine.step(x, y, batch, rng);
-    synchronize(device);
+    synchronizeDevice(device);
     step_seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
     // Forward + backward ≈ 3 forwards; the real and the perturbed network train
     // (the perturbed copy computes the same terms), plus the architecture step.
@@ -191,12 +189,12 @@ nlohmann::json timeTraining(const BenchOptions& o, const torch::Device& device) 
   };
   const int warmup = o.warmup_steps >= 0 ? o.warmup_steps : 3;
   for (int i = 0; i < warmup; ++i) step();
-  synchronize(device);
+  synchronizeDevice(device);
   std::vector<double> step_seconds;
   for (int i = 0; i < std::max(o.steps, 1); ++i) {
     const auto t0 = Clock::now();
     step();
-    synchronize(device);
+    synchronizeDevice(device);
     step_seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
   }
   double total = 0;

@@ -8,8 +8,6 @@
 #include <cuda_runtime_api.h>
 #include <torch/cuda.h>
 
-#include <cstdio>
-
 namespace zd {
 namespace {
 
@@ -34,21 +32,9 @@ std::vector<GpuInfo> listGpus() {
     g.total_bytes = static_cast<int64_t>(p.totalGlobalMem);
     g.major = p.major;
     g.minor = p.minor;
-    size_t free = 0, total = 0;
-    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(i));
-    if (cudaMemGetInfo(&free, &total) == cudaSuccess) g.free_bytes = static_cast<int64_t>(free);
     gpus.push_back(g);
   }
   return gpus;
-}
-
-std::string gpuSummary(int index) {
-  if (!torch::cuda::is_available() || index < 0 || index >= static_cast<int>(torch::cuda::device_count())) return "";
-  cudaDeviceProp p{};
-  if (cudaGetDeviceProperties(&p, index) != cudaSuccess) return "";
-  char memory[32];
-  std::snprintf(memory, sizeof memory, "%.1f GiB", static_cast<double>(p.totalGlobalMem) / (1ull << 30));
-  return std::string(p.name) + ", " + memory;
 }
 
 int64_t freeDeviceBytes(const torch::Device& device) {

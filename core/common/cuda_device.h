@@ -20,13 +20,12 @@ struct GpuInfo {
   int index = 0;
   std::string name;        // e.g. "NVIDIA H200"
   int64_t total_bytes = 0;
-  int64_t free_bytes = 0;  // when asked
   int major = 0, minor = 0;  // compute capability
 };
-// Every CUDA device LibTorch sees (empty without CUDA or without a GPU).
+// Every CUDA device LibTorch sees (empty without CUDA or without a GPU). Asks the
+// devices' properties only: no CUDA context is made (the GUI lists them).
+
 std::vector<GpuInfo> listGpus();
-// "NVIDIA H200, 139.8 GiB" for GPU `index`, "" when there is none.
-std::string gpuSummary(int index);
 
 // Bytes free on `device` now (0 on the CPU).
 int64_t freeDeviceBytes(const torch::Device& device);

@@ -5,7 +5,6 @@ namespace zd {
 
 bool builtWithCuda() { return false; }
 std::vector<GpuInfo> listGpus() { return {}; }
-std::string gpuSummary(int) { return ""; }
 int64_t freeDeviceBytes(const torch::Device&) { return 0; }
 int64_t peakDeviceBytes(const torch::Device&) { return 0; }
 void resetPeakMemory(const torch::Device&) {}

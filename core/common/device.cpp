@@ -7,6 +7,7 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <cstdio>
 #include <thread>
 
 namespace zd {
@@ -40,8 +41,14 @@ int configureThreads(int threads) {
 
 std::string describeDevice(const torch::Device& device) {
   if (device.is_cuda()) {
-    const std::string gpu = gpuSummary(device.index());
-    return "CUDA:" + std::to_string(device.index()) + (gpu.empty() ? "" : " (" + gpu + ")");
+    std::string text = "CUDA:" + std::to_string(device.index());
+    for (const auto& g : listGpus())
+      if (g.index == device.index()) {
+        char memory[32];
+        std::snprintf(memory, sizeof memory, "%.1f GiB", static_cast<double>(g.total_bytes) / (1ll << 30));
+        text += " (" + g.name + ", " + memory + ")";
+      }
+    return text;
   }
   return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
 }

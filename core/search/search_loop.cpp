@@ -2,6 +2,7 @@
 
 #include "core/common/cuda_device.h"
 #include "core/common/device.h"
+#include "core/common/device_sum.h"
 #include "core/common/error.h"
 #include "core/common/progress_throttle.h"
 #include "core/data/batch_augment.h"
@@ -42,7 +43,7 @@ struct LoopState {
   double loss_sum = 0;
   int64_t correct = 0, seen = 0;
   // Steps' sums not yet read back from the device (folded in by readPending).
-  torch::Tensor pending_loss, pending_correct;
+  DeviceSum pending_loss, pending_correct;
   int64_t total_updates = 0;  // in the run
   double epoch_seconds = 0;   // time spent in this epoch before an interruption
   double macs = 0, dense_macs = 0;  // computed vs dense conv work in this epoch
@@ -169,9 +170,8 @@ class Loop {
       const auto [x, y] = nextBatch(weight_half_, idx);
       const auto outcome = engine_.step(x, y, [this] { return nextArchBatch(); }, rng_);
       const auto& w = outcome.weights;
-      const auto weighted_loss = w.loss.to(torch::kDouble) * static_cast<double>(w.count);
-      state_.pending_loss = state_.pending_loss.defined() ? state_.pending_loss + weighted_loss : weighted_loss;
-      state_.pending_correct = state_.pending_correct.defined() ? state_.pending_correct + w.correct : w.correct;
+      state_.pending_loss.add(w.loss.to(torch::kDouble) * static_cast<double>(w.count));
+      state_.pending_correct.add(w.correct);
       state_.seen += w.count;
       state_.macs += static_cast<double>(outcome.macs);
       state_.dense_macs += static_cast<double>(outcome.dense_macs);
@@ -214,9 +214,8 @@ class Loop {
 
   // Adds the device's pending sums to the host's (waits for the device).
   void readPending() {
-    if (state_.pending_loss.defined()) state_.loss_sum += state_.pending_loss.item<double>();
-    if (state_.pending_correct.defined()) state_.correct += state_.pending_correct.item<int64_t>();
-    state_.pending_loss = state_.pending_correct = torch::Tensor();
+    state_.loss_sum += state_.pending_loss.take();
+    state_.correct += static_cast<int64_t>(state_.pending_correct.take());  // exact below 2^53
   }
 
   void finishEpoch(const EpochSettings& s) {

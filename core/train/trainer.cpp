@@ -2,6 +2,7 @@
 
 #include "core/common/cuda_device.h"
 #include "core/common/device.h"
+#include "core/common/device_sum.h"
 #include "core/common/error.h"
 #include "core/common/progress_throttle.h"
 #include "core/data/batch_augment.h"
@@ -83,7 +84,7 @@ struct LoopState {
   double loss_sum = 0;        // Σ loss · batch size in this epoch
   double correct = 0;         // λ-weighted correct predictions in this epoch
   // Steps' sums not yet read back from the device (folded in by readPending).
-  torch::Tensor pending_loss, pending_correct;
+  DeviceSum pending_loss, pending_correct;
   int64_t seen = 0;
   double epoch_seconds = 0;   // spent in this epoch before an interruption
   double run_seconds = 0;     // spent by earlier processes of this run
@@ -197,18 +198,16 @@ class Loop {
                          (1.0 - batch.lambda) * predicted.eq(batch.labels_b).sum().to(torch::kDouble);
     const auto value = loss.detach();
     const auto count = idx.size(0);
-    const auto weighted = value.to(torch::kDouble) * static_cast<double>(count);
-    state_.pending_loss = state_.pending_loss.defined() ? state_.pending_loss + weighted : weighted;
-    state_.pending_correct = state_.pending_correct.defined() ? state_.pending_correct + correct : correct;
+    state_.pending_loss.add(value.to(torch::kDouble) * static_cast<double>(count));
+    state_.pending_correct.add(correct);
     state_.seen += count;
     return value;
   }
 
   // Adds the device's pending sums to the host's (waits for the device).
   void readPending() {
-    if (state_.pending_loss.defined()) state_.loss_sum += state_.pending_loss.item<double>();
-    if (state_.pending_correct.defined()) state_.correct += state_.pending_correct.item<double>();
-    state_.pending_loss = state_.pending_correct = torch::Tensor();
+    state_.loss_sum += state_.pending_loss.take();
+    state_.correct += state_.pending_correct.take();
   }
 
   void finishEpoch() {

@@ -8,6 +8,7 @@
 #include "core/search/search_loop.h"
 #include "core/train/inference.h"
 #include "core/train/trainer.h"
+#include "tests/common/bar_images.h"
 #include "tests/common/event_recorder.h"
 
 #include <nlohmann/json.hpp>
@@ -33,19 +34,6 @@ namespace {
 
 const torch::Device kGpu(torch::kCUDA, 0);
 
-// 3 classes of 16×16 grayscale images that differ in where a bright bar sits.
-zd::ImageSet makeImages(int64_t per_class, uint64_t seed) {
-  torch::manual_seed(seed);
-  const int64_t n = 3 * per_class;
-  auto images = torch::randint(0, 60, {n, 1, 16, 16}, torch::kFloat);
-  auto labels = torch::arange(n, torch::kLong) % 3;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t c = labels[i].item<int64_t>();
-    images[i][0].narrow(0, 1 + 5 * c, 4).narrow(1, 3, 10) += 150;
-  }
-  return {images.clamp(0, 255).to(torch::kUInt8), labels};
-}
-
 zd::SearchOptions tinySearch() {
   zd::SearchOptions o;
   o.network.channels = 4;
@@ -57,14 +45,6 @@ zd::SearchOptions tinySearch() {
   o.augment.resize = 0;
   o.seed = 3;
   return o;
-}
-
-zd::Genotype genotype() {
-  zd::Genotype g;
-  const auto cell = zd::StageGenotype::fromString(
-      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_5x5~2|", 1);
-  g.stages = {cell, cell, cell};
-  return g;
 }
 
 struct SearchRun {
@@ -114,11 +94,11 @@ class TestDeviceAgreement : public QObject {
     dir_ = fs::temp_directory_path() / ("zd_devices_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    search_data_.weight_half = makeImages(20, 1);
-    search_data_.arch_half = makeImages(20, 2);
+    search_data_.weight_half = barImages(20, 1);
+    search_data_.arch_half = barImages(20, 2);
     search_data_.classes = 3;
-    train_data_.train = makeImages(30, 3);
-    train_data_.val = makeImages(10, 4);
+    train_data_.train = barImages(30, 3);
+    train_data_.val = barImages(10, 4);
     train_data_.classes = 3;
   }
   void cleanupTestCase() { fs::remove_all(dir_); }
@@ -166,8 +146,8 @@ class TestDeviceAgreement : public QObject {
     o.seed = 5;
     EventRecorder a, b;
     zd::StopToken stop;
-    const auto cpu = zd::Trainer(o, genotype(), torch::kCPU, {}).run(train_data_, a, stop, false);
-    const auto gpu = zd::Trainer(o, genotype(), kGpu, {}).run(train_data_, b, stop, false);
+    const auto cpu = zd::Trainer(o, barGenotype(), torch::kCPU, {}).run(train_data_, a, stop, false);
+    const auto gpu = zd::Trainer(o, barGenotype(), kGpu, {}).run(train_data_, b, stop, false);
     QCOMPARE(gpu.curves.size(), cpu.curves.size());
     for (size_t i = 0; i < cpu.curves.size(); ++i)
       QVERIFY2(std::abs(gpu.curves[i].train_loss - cpu.curves[i].train_loss) < 1e-3 * (1 + cpu.curves[i].train_loss),

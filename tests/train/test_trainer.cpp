@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/train/inference.h"
 #include "core/train/trainer.h"
+#include "tests/common/bar_images.h"
 #include "tests/common/event_recorder.h"
 
 #include <torch/torch.h>
@@ -18,27 +19,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-// 3 classes of 16×16 grayscale images that differ in where a bright bar sits.
-zd::ImageSet makeImages(int64_t per_class, uint64_t seed) {
-  torch::manual_seed(seed);
-  const int64_t n = 3 * per_class;
-  auto images = torch::randint(0, 60, {n, 1, 16, 16}, torch::kFloat);
-  auto labels = torch::arange(n, torch::kLong) % 3;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t c = labels[i].item<int64_t>();
-    images[i][0].narrow(0, 1 + 5 * c, 4).narrow(1, 3, 10) += 150;
-  }
-  return {images.clamp(0, 255).to(torch::kUInt8), labels};
-}
-
-zd::Genotype genotype() {
-  zd::Genotype g;
-  const auto cell = zd::StageGenotype::fromString(
-      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_5x5~2|", 1);
-  g.stages = {cell, cell, cell};
-  return g;
-}
 
 zd::TrainOptions tinyOptions() {
   zd::TrainOptions o;
@@ -67,8 +47,8 @@ class TestTrainer : public QObject {
     dir_ = fs::temp_directory_path() / ("zd_trainer_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    data_.train = makeImages(40, 1);
-    data_.val = makeImages(10, 2);
+    data_.train = barImages(40, 1);
+    data_.val = barImages(10, 2);
     data_.classes = 3;
   }
   void cleanupTestCase() { fs::remove_all(dir_); }
@@ -78,7 +58,7 @@ class TestTrainer : public QObject {
     o.epochs = 3;
     Recorder rec;
     zd::StopToken stop;
-    zd::Trainer trainer(o, genotype(), torch::kCPU, dir_ / "events.pt", dir_ / "curves.csv");
+    zd::Trainer trainer(o, barGenotype(), torch::kCPU, dir_ / "events.pt", dir_ / "curves.csv");
     auto r = trainer.run(data_, rec, stop, false);
     QVERIFY(!r.cancelled);
     QCOMPARE(r.epochs_done, 3);
@@ -120,7 +100,7 @@ class TestTrainer : public QObject {
     const auto o = tinyOptions();
     Recorder full;
     zd::StopToken stop_full;
-    const auto a = zd::Trainer(o, genotype(), torch::kCPU, dir_ / "full.pt").run(data_, full, stop_full, false);
+    const auto a = zd::Trainer(o, barGenotype(), torch::kCPU, dir_ / "full.pt").run(data_, full, stop_full, false);
 
     // Cancel in the middle of epoch 1, then resume from the checkpoint that wrote.
     Recorder first;
@@ -129,12 +109,12 @@ class TestTrainer : public QObject {
       if (const auto* s = std::get_if<zd::StepProgress>(&e); s && s->epoch == 1 && s->step == 3)
         stop.cancel.store(true);
     };
-    const auto b1 = zd::Trainer(o, genotype(), torch::kCPU, dir_ / "cut.pt").run(data_, first, stop, false);
+    const auto b1 = zd::Trainer(o, barGenotype(), torch::kCPU, dir_ / "cut.pt").run(data_, first, stop, false);
     QVERIFY(b1.cancelled);
     QCOMPARE(b1.epochs_done, 1);
     Recorder second;
     zd::StopToken stop2;
-    const auto b2 = zd::Trainer(o, genotype(), torch::kCPU, dir_ / "cut.pt").run(data_, second, stop2, true);
+    const auto b2 = zd::Trainer(o, barGenotype(), torch::kCPU, dir_ / "cut.pt").run(data_, second, stop2, true);
     QVERIFY(!b2.cancelled);
     QCOMPARE(second.all<zd::TrainStarted>().front().start_epoch, 1);
     QCOMPARE(second.all<zd::StepProgress>().front().step, 4);  // continues after step 3
@@ -160,14 +140,14 @@ class TestTrainer : public QObject {
     zd::StopToken stop;
     // No checkpoint.
     try {
-      zd::Trainer(tinyOptions(), genotype(), torch::kCPU, dir_ / "none.pt").run(data_, rec, stop, true);
+      zd::Trainer(tinyOptions(), barGenotype(), torch::kCPU, dir_ / "none.pt").run(data_, rec, stop, true);
       QFAIL("expected an error");
     } catch (const zd::IoError& e) {
       QVERIFY2(QString(e.what()).contains("none.pt"), e.what());
     }
     QVERIFY(std::holds_alternative<zd::RunFailed>(rec.events.back()));
     // A checkpoint of another genotype.
-    auto other = genotype();
+    auto other = barGenotype();
     other.stages[0].edges[0].kernel = 7;
     try {
       zd::Trainer(tinyOptions(), other, torch::kCPU, dir_ / "full.pt").run(data_, rec, stop, true);
@@ -183,7 +163,7 @@ class TestTrainer : public QObject {
     zd::TrainData empty;
     empty.classes = 3;
     try {
-      zd::Trainer(tinyOptions(), genotype(), torch::kCPU, {}).run(empty, rec, stop, false);
+      zd::Trainer(tinyOptions(), barGenotype(), torch::kCPU, {}).run(empty, rec, stop, false);
       QFAIL("expected an error");
     } catch (const zd::DataError& e) {
       QVERIFY2(QString(e.what()).contains("train split"), e.what());

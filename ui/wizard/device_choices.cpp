@@ -28,9 +28,7 @@ void addDeviceChoices(QComboBox* combo) {
   }
   combo->addItem(cores, QStringLiteral("cpu"));
   for (const auto& g : gpus)
-    combo->addItem(QObject::tr("cuda:%1 — %2, %3 GiB (%4 GiB free)")
-                       .arg(g.index)
-                       .arg(QString::fromStdString(g.name), gib(g.total_bytes), gib(g.free_bytes)),
+    combo->addItem(QObject::tr("cuda:%1 — %2, %3 GiB").arg(g.index).arg(QString::fromStdString(g.name), gib(g.total_bytes)),
                    QStringLiteral("cuda:%1").arg(g.index));
   combo->setToolTip(tip + QObject::tr("\nConfig key: device"));
 }

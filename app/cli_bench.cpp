@@ -1,5 +1,6 @@
 #include "app/cli_bench.h"
 
+#include "app/cli_enum_option.h"
 #include "core/bench/budget_bench.h"
 #include "core/bench/search_bench.h"
 
@@ -140,16 +141,17 @@ CLI::App* addBenchCommand(CLI::App& app) {
       ->check(CLI::IsMember({1, 3}));
   cmd->add_option("--image-size", o.image_size, "Synthetic image size")->capture_default_str();
   cmd->add_option("--resize", o.resize, "Resize to (0 = keep)")->capture_default_str();
-  cmd->add_option("--memory-format", o.memory_format, "Activation layout: auto (channels_last on CPU), channels_last, contiguous")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "channels_last", "contiguous"}));
-  cmd->add_option("--parallel-copies", o.parallel_copies,
-                  "Train the network and its perturbed copy side by side (CUDA: two streams): auto (CPU, >= 2 threads, batch "
-                  "<= 64), on, off")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "on", "off"}));
+  takesEnumWords(cmd->add_option("--memory-format", o.memory_format,
+                                  "Activation layout: auto (channels_last on CPU), channels_last, contiguous"),
+                 o.memory_format);
+  takesEnumWords(cmd->add_option("--parallel-copies", o.parallel_copies,
+                                  "Train the network and its perturbed copy side by side (CUDA: two streams): auto "
+                                  "(CPU, >= 2 threads, batch <= 64), on, off"),
+                 o.parallel_copies);
   cmd->add_flag("--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; },
                 "Compute every op, even with weight 0");
-  cmd->add_option("--precision", o.precision, "Weight steps in fp32 or bf16 (CUDA autocast)")
-      ->capture_default_str()->check(CLI::IsMember({"fp32", "bf16"}));
+  takesEnumWords(cmd->add_option("--precision", o.precision, "Weight steps in fp32 or bf16 (CUDA autocast)"),
+                 o.precision);
   cmd->add_flag("--no-cudnn-benchmark", [](int64_t) { bench_options.cudnn_benchmark = false; },
                 "CUDA: cuDNN's heuristic convolution algorithms instead of timing them");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();

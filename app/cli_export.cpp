@@ -2,7 +2,7 @@
 
 #include "core/common/device.h"
 #include "core/export/onnx_export.h"
-#include "core/export/onnx_verify.h"
+#include "core/run/export_verify.h"
 #include "core/train/trained_model.h"
 
 #include <CLI/CLI.hpp>

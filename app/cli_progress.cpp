@@ -1,5 +1,7 @@
 #include "app/cli_progress.h"
 
+#include "core/common/count_text.h"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -21,13 +23,6 @@ std::string formatDuration(double seconds) {
   return buf;
 }
 
-std::string formatCount(double n) {
-  char buf[32];
-  if (n >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
-  else if (n >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", n);
-  return buf;
-}
 
 }  // namespace
 
@@ -38,7 +33,7 @@ void ProgressPrinter::endBar() {
   bar_open_ = false;
 }
 
-void ProgressPrinter::drawBar(const StepProgress& p) {
+void ProgressPrinter::drawBar(const BarStep& p) {
   const auto now = Clock::now();
   ++steps_done_;
   loss_avg_ = p.step == 1 ? p.loss : 0.9 * loss_avg_ + 0.1 * p.loss;
@@ -60,7 +55,7 @@ void ProgressPrinter::drawBar(const StepProgress& p) {
   bar_open_ = true;
 }
 
-void ProgressPrinter::onEvent(const SearchEvent& event) {
+void ProgressPrinter::onEvent(const JobEvent& event) {
   std::visit(
       [this](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -86,8 +81,8 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
           endBar();
           std::fprintf(out_, "phase 2 from epoch %d: kernel sizes and depths join the search%s\n", e.epoch + 1,
                        "");
-        } else if constexpr (std::is_same_v<T, StepProgress>) {
-          drawBar(e);
+        } else if constexpr (std::is_same_v<T, StepProgress> || std::is_same_v<T, TrainStepProgress>) {
+          drawBar(BarStep{e.epoch, e.step, e.steps, e.loss});
         } else if constexpr (std::is_same_v<T, EpochFinished>) {
           endBar();
           std::fprintf(out_,
@@ -113,7 +108,7 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
                        e.cancelled ? "search cancelled" : "search finished", formatDuration(e.seconds).c_str(),
                        e.derivation.empty() ? "argmax" : e.derivation.c_str(),
                        formatCount(static_cast<double>(e.params)).c_str(), bandVerdict(e.params).c_str(),
-                       e.genotype.c_str());
+                       e.genotype.toString().c_str());
           if (!e.changes.empty()) {
             std::fprintf(out_, "The paper's argmax had %s parameters%s; the derivation changed:\n",
                          formatCount(static_cast<double>(e.argmax_params)).c_str(), bandVerdict(e.argmax_params).c_str());
@@ -121,7 +116,7 @@ void ProgressPrinter::onEvent(const SearchEvent& event) {
           } else if (!e.argmax_genotype.empty()) {
             std::fprintf(out_, "(the paper's argmax architecture, unchanged)\n");
           }
-        } else if constexpr (std::is_same_v<T, RunFailed>) {
+        } else if constexpr (std::is_same_v<T, RunFailed> || std::is_same_v<T, TrainFailed>) {
           endBar();
         } else if constexpr (std::is_same_v<T, TrainStarted>) {
           training_ = true;

@@ -3,20 +3,24 @@
 // per epoch. Not thread-safe: events arrive on the search thread.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <chrono>
 #include <cstdio>
 
 namespace zd {
 
-class ProgressPrinter : public SearchObserver {
+class ProgressPrinter : public JobObserver {
  public:
   explicit ProgressPrinter(std::FILE* out = stdout);
-  void onEvent(const SearchEvent& event) override;
+  void onEvent(const JobEvent& event) override;
 
  private:
-  void drawBar(const StepProgress& p);
+  struct BarStep {  // a search's or a retraining's step
+    int epoch, step, steps;
+    double loss;
+  };
+  void drawBar(const BarStep& p);
   void endBar();
 
   std::FILE* out_;

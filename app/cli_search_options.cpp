@@ -1,7 +1,10 @@
 #include "app/cli_search_options.h"
 
 #include "core/common/atomic_file.h"
+#include "app/cli_enum_option.h"
+#include "core/common/count_text.h"
 #include "core/common/error.h"
+#include "core/common/json_fields.h"
 #include "core/run/run_directory.h"
 
 #include <CLI/CLI.hpp>
@@ -31,7 +34,9 @@ class FlagAdder {
   CLI::Option* option(const std::string& flag, T& field, const std::string& key,
                       const std::string& help) {
     cli_.flag_keys[flag] = {key};
-    return cmd_.add_option(flag, field, help)->capture_default_str()->group(group_);
+    auto* option = cmd_.add_option(flag, field, help)->capture_default_str()->group(group_);
+    if constexpr (std::is_enum_v<T>) takesEnumWords(option, field);
+    return option;
   }
 
   // A switch that turns a setting away from its default (--no-flip, --softmax).
@@ -47,29 +52,11 @@ class FlagAdder {
   std::string group_;
 };
 
-// A parameter count such as 135000, 200k or 1.5M; nullopt when malformed. Lower-case
-// m is refused: it reads as "milli" as easily as "million".
-std::optional<double> parseCount(std::string text) {
-  double unit = 1;
-  if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) unit = 1e3;
-  if (!text.empty() && text.back() == 'M') unit = 1e6;
-  if (unit != 1) text.pop_back();
-  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front())) ||
-      text.back() == '.')
-    return std::nullopt;
-  int dots = 0;
-  for (const char ch : text) {
-    if (ch == '.') ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
-  }
-  if (dots > 1) return std::nullopt;
-  return std::round(std::stod(text) * unit);
-}
-
 // What is wrong with a --budget value ("" when nothing), applying it when it is right.
 std::string applyBudget(const std::string& value, BudgetOptions& budget) {
-  if (value == "none" || value == "small" || value == "medium" || value == "large") {
-    budget.preset = value;
+  const auto preset = enumFromName<BudgetPreset>(value);
+  if (preset && *preset != BudgetPreset::Custom) {
+    budget.preset = *preset;
     // A preset's band is computed from the search space before the search.
     budget.min_params = 0;
     budget.max_params = 0;
@@ -82,11 +69,11 @@ std::string applyBudget(const std::string& value, BudgetOptions& budget) {
   const auto lo = parseCount(value.substr(0, colon));
   const auto hi = parseCount(value.substr(colon + 1));
   if (!lo || !hi)
-    return "MIN and MAX in '" + value + "' must be parameter counts such as 135000, 200k "
-           "or 1.5M";
+    return "MIN and MAX in '" + value + "' must be parameter counts such as 135000, 200k, "
+           "1.5M or 2e5 (M for million: m is refused)";
   if (*lo >= *hi)
     return "MIN must be below MAX, got '" + value + "'";
-  budget.preset = "custom";
+  budget.preset = BudgetPreset::Custom;
   budget.min_params = *lo;
   budget.max_params = *hi;
   return "";
@@ -109,12 +96,6 @@ void overlay(json& doc, const std::string& key, const json& value) {
   (*node)[key.substr(start)] = value;
 }
 
-json::json_pointer pointerOf(const std::string& dotted_key) {
-  std::string pointer = "/" + dotted_key;
-  std::replace(pointer.begin(), pointer.end(), '.', '/');
-  return json::json_pointer(pointer);
-}
-
 json readConfigFile(const std::string& file) {
   json doc;
   try {
@@ -131,7 +112,7 @@ json readConfigFile(const std::string& file) {
 
 void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   cli.defaults = cli.config;
-  cli.budget = cli.config.search.budget.preset;
+  cli.budget = nameOf(cli.config.search.budget.preset);
   RunConfig& c = cli.config;
   SearchOptions& s = c.search;
   FlagAdder add(cmd, cli);
@@ -203,11 +184,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
              "compute ops whose weight is exactly 0 (slower, same result)");
   add.option("--parallel-copies", s.parallel_copies, "search.parallel_copies",
              "train the network and its perturbed copy side by side (half the threads each; on CUDA, two "
-             "streams): auto (CPU, >= 2 threads, batch <= 64), on, off")
-      ->check(CLI::IsMember({"auto", "on", "off"}));
+             "streams): auto (CPU, >= 2 threads, batch <= 64), on, off");
   add.option("--precision", s.precision, "search.precision",
-             "weight steps in fp32, or bf16 (autocast on CUDA; changes the numbers, so the result may differ)")
-      ->check(CLI::IsMember({"fp32", "bf16"}));
+             "weight steps in fp32, or bf16 (autocast on CUDA; changes the numbers, so the result may differ)");
 
   add.group("Temperature");
   add.option("--t0", s.temperature.t0, "search.temperature.t0", "T at epoch 0");
@@ -230,17 +209,13 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--estimator", s.arch.estimator, "search.arch.estimator",
              "zo (zeroth order) or darts1 (DARTS first order baseline)");
   add.option("--perturbed-momentum", s.arch.perturbed_momentum, "search.arch.perturbed_momentum",
-             "the perturbed copy's SGD momentum each round: copy (the network's) or fresh (the reference's)")
-      ->check(CLI::IsMember({"copy", "fresh"}));
+             "the perturbed copy's SGD momentum each round: copy (the network's) or fresh (the reference's)");
   add.option("--penalty-gradient", s.arch.penalty_gradient, "search.arch.penalty_gradient",
-             "budget penalty gradient: full (exact, added in full) or projected on u (the reference's)")
-      ->check(CLI::IsMember({"full", "projected"}));
+             "budget penalty gradient: full (exact, added in full) or projected on u (the reference's)");
   add.option("--penalty-path", s.arch.penalty_path, "search.arch.penalty_path",
-             "the penalty gradient through sparsemax (exact, zero once one-hot) or softmax (never vanishes)")
-      ->check(CLI::IsMember({"sparsemax", "softmax"}));
+             "the penalty gradient through sparsemax (exact, zero once one-hot) or softmax (never vanishes)");
   add.option("--direct-gradient", s.arch.direct_gradient, "search.arch.direct_gradient",
-             "direct gradient g_A: projected on u (the paper's) or full (only g_w.v is estimated along u)")
-      ->check(CLI::IsMember({"projected", "full"}));
+             "direct gradient g_A: projected on u (the paper's) or full (only g_w.v is estimated along u)");
   add.option("--max-count-step", s.arch.max_count_step, "search.arch.max_count_step",
              "cap on how far one architecture update moves the expected size, as a share of the band's "
              "width (0 = none)");
@@ -265,8 +240,7 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
              "budget weight: lambda = lambda0 / T");
   add.option("--derive", s.derive, "search.derive",
              "final architecture: auto (in-band with a budget, else argmax), band (the most probable "
-             "architecture inside the band) or argmax (the paper's)")
-      ->check(CLI::IsMember({"auto", "band", "argmax"}));
+             "architecture inside the band) or argmax (the paper's)");
 
   add.group("Augmentation");
   add.option("--resize", s.augment.resize, "search.augment.resize",
@@ -315,7 +289,7 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
   const json flags_doc = toJson(from_flags);
   for (const auto& flag : given)
     for (const auto& key : cli.flag_keys.at(flag))
-      overlay(doc, key, flags_doc.at(pointerOf(key)));
+      overlay(doc, key, flags_doc.at(jsonPointer(key)));
 
   try {
     return runConfigFromJson(doc, cli.defaults);

@@ -1,5 +1,6 @@
 #include "app/cli_train.h"
 
+#include "app/cli_enum_option.h"
 #include "app/cli_progress.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
@@ -42,6 +43,7 @@ extern "C" void onTrainInterrupt(int) {
 template <class T>
 void trainFlag(CLI::App& cmd, const std::string& flag, T TrainOptions::*field, const std::string& help) {
   auto* opt = cmd.add_option(flag, cli.values.*field, help)->capture_default_str()->group("Training");
+  if constexpr (std::is_enum_v<T>) takesEnumWords(opt, cli.values.*field);
   cli.appliers.emplace_back(opt, [field](RunConfig& c) { c.train.*field = cli.values.*field; });
 }
 
@@ -95,7 +97,7 @@ std::pair<std::string, RunConfig> resolve() {
   applyRunFlags(config);
   validate(config);
   if (!cli.run_dir.empty()) return {dir, config};
-  if (config.train.derive != "argmax")
+  if (config.train.derive != TrainDerive::Argmax)
     throw ConfigError("--derive sample needs a search's final distributions: train a RUN_DIR instead of --genotype");
   createTrainRun(config, readGenotype(cli.genotype));
   return {dir, config};

@@ -5,7 +5,7 @@
 #include "core/data/batch_augment.h"
 #include "core/run/budget_from_run.h"
 #include "core/run/run_search.h"
-#include "core/search/checkpoint.h"
+#include "core/job/archive_io.h"
 #include "core/search/search_engine.h"
 #include "core/search/search_loop.h"
 
@@ -25,12 +25,13 @@ using nlohmann::json;
 
 void applyVariant(const std::string& name, ArchOptimOptions& a) {
   const bool reference = name == "reference" || name == "penalty";
-  a.perturbed_momentum = reference ? "fresh" : "copy";
-  a.penalty_gradient = name == "reference" || name == "momentum" ? "projected" : "full";
-  if (name == "both+direct") a.direct_gradient = "full";
+  a.perturbed_momentum = reference ? PerturbedMomentum::Fresh : PerturbedMomentum::Copy;
+  a.penalty_gradient =
+      name == "reference" || name == "momentum" ? PenaltyGradient::Projected : PenaltyGradient::Full;
+  if (name == "both+direct") a.direct_gradient = DirectGradient::Full;
   if (name == "both+cap") a.max_count_step = 0.5;
   if (name == "both+adam-reset") a.reset_adam_at_switch = true;
-  if (name == "both+softmax-path") a.penalty_path = "softmax";
+  if (name == "both+softmax-path") a.penalty_path = PenaltyPath::Softmax;
   const auto known = budgetBenchVariants();
   if (std::find(known.begin(), known.end(), name) == known.end())
     throw ConfigError("bench budget: unknown variant '" + name + "'");
@@ -49,11 +50,11 @@ ImageSet subset(const ImageSet& set, int64_t n, uint64_t seed) {
 }
 
 // What a run's events say: the last epoch's accuracy and every phase-2 update's P.
-struct Collector : SearchObserver {
+struct Collector : JobObserver {
   int switch_epoch = 0;
   double arch_accuracy = 0;
   std::vector<double> phase2_counts;
-  void onEvent(const SearchEvent& event) override {
+  void onEvent(const JobEvent& event) override {
     if (const auto* e = std::get_if<EpochFinished>(&event)) arch_accuracy = e->arch_accuracy;
     if (const auto* u = std::get_if<ArchitectureUpdated>(&event))
       if (u->epoch >= switch_epoch) phase2_counts.push_back(u->expected_params);
@@ -188,7 +189,9 @@ json runBudgetBench(const BudgetBenchOptions& options, const std::function<void(
       for (const auto& preset : options.presets) {
         for (const auto& variant : options.variants) {
           RunConfig config = seeded;
-          config.search.budget.preset = preset;
+          const auto named = enumFromName<BudgetPreset>(preset);
+          if (!named) throw ConfigError("bench budget: unknown preset '" + preset + "' (small, medium or large)");
+          config.search.budget.preset = *named;
           applyVariant(variant, config.search.arch);
           validate(config);
           json r = runOne(config, data, device, scratch);

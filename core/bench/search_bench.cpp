@@ -1,5 +1,6 @@
 #include "core/bench/search_bench.h"
 
+#include "core/bench/search_step_timer.h"
 #include "core/common/cuda_device.h"
 #include "core/common/device.h"
 #include "core/data/batch_augment.h"
@@ -98,52 +99,17 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   network.skip_zero_ops = o.skip_zero_ops;
   network.channels_last = useChannelsLast(o.memory_format, device);
   // An active band the expected size lies outside of, so the penalty's gradient runs.
-  BudgetBand band{0, 1000};
-  SearchEngine engine(options, network, band, device);
-  engine.beginEpoch(phase2 ? options.switch_epoch : 0);
-  std::mt19937_64 rng(o.seed);
+  SearchStepTimer timer(options, network, BudgetBand{0, 1000}, {o.in_channels, o.classes, o.image_size}, device);
+  timer.engine().beginEpoch(phase2 ? options.switch_epoch : 0);
   if (setting == Setting::Sparse) {
     // With T as low as at the end of a run, these logits give exactly 2 ops.
-    makeSparse(engine.architecture(), rng);
+    makeSparse(timer.engine().architecture(), timer.rng());
   }
-
-  // Synthetic images, resized once and augmented per batch as in the real loop.
-  const int64_t pool = std::max<int64_t>(4 * o.batch, 64);
-  ImageSet images{torch::randint(0, 256, {pool, o.in_channels, o.image_size, o.image_size}, torch::kUInt8),
-                  torch::randint(0, o.classes, {pool}, torch::kLong)};
-  if (o.resize > 0) images = resizeImages(images, o.resize);
-  images = placedOn(images, device);  // as the search loop keeps a set that fits
-  auto batch = [&]() {
-    const auto idx = toDeviceAsync(torch::randint(0, pool, {o.batch}, torch::kLong), device);
-    auto x = augmentBatch(images.images.index_select(0, idx), options.augment, rng);
-    return std::make_pair(x, images.labels.index_select(0, idx));
-  };
-
   const int rounds = options.arch.rounds;
   const int steps = (std::max(o.steps, 1) + rounds - 1) / rounds * rounds;
-  const int warmup = o.warmup_steps >= 0 ? o.warmup_steps : rounds;
-  for (int i = 0; i < warmup; ++i) {  // warm-up: one whole round by default
-    auto [x, y] = batch();
-    engine.step(x, y, batch, rng);
-  }
-  synchronizeDevice(device);
-  double macs = 0;
-  std::vector<double> step_seconds;
-  for (int i = 0; i < steps; ++i) {
-    auto [x, y] = batch();
-    const auto t0 = Clock::now();
-    const auto outcome = engine.step(x, y, batch, rng);
-    synchronizeDevice(device);
-    step_seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-    // Forward + backward ≈ 3 forwards; the real and the perturbed network train
-    // (the perturbed copy computes the same terms), plus the architecture step.
-    const double forward = static_cast<double>(engine.network()->lastForwardMacs());
-    macs += 3.0 * forward * (options.arch.estimator == "zo" ? 2.0 : 1.0) + (outcome.arch ? 3.0 * forward : 0.0);
-  }
-  double total = 0;
-  for (double s : step_seconds) total += s;
-  std::vector<double> sorted = step_seconds;
-  std::sort(sorted.begin(), sorted.end());
+  const int warmup = o.warmup_steps >= 0 ? o.warmup_steps : rounds;  // one whole round by default
+  const auto timing = timer.run(warmup, steps);
+  const double total = timing.totalSeconds(), macs = timing.macs;
   nlohmann::json j;
   j["steps"] = steps;
   j["images_per_s"] = static_cast<double>(steps) * o.batch / total;
@@ -151,7 +117,7 @@ nlohmann::json timeSetting(const BenchOptions& o, Setting setting, const torch::
   // architecture batch on every step, so counted its way a step moves 2B images.
   j["images_per_s_reference_counting"] = 2.0 * static_cast<double>(steps) * o.batch / total;
   j["ms_per_step"] = 1000.0 * total / steps;
-  j["median_ms_per_step"] = 1000.0 * sorted[sorted.size() / 2];
+  j["median_ms_per_step"] = 1000.0 * timing.medianSeconds();
   j["gmac_per_step"] = macs / steps / 1e9;
   j["gmac_per_s"] = macs / total / 1e9;
   return j;
@@ -251,7 +217,7 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
                      {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
                      {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"}, {"train_batch", o.train_batch},
                      {"parallel_copies", trainsCopiesSideBySide(searchOptionsOf(o), device.is_cpu(), threads)},
-                     {"precision", o.precision}, {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
+                     {"precision", nameOf(o.precision)}, {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
                      {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
   return out;
 }

@@ -4,6 +4,8 @@
 // an annealed search: 2 ops per edge, 1 kernel size), against a convolution ceiling.
 #pragma once
 
+#include "core/search/search_options.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
@@ -21,9 +23,9 @@ struct BenchOptions {
   int resize = 32;
   int in_channels = 1;
   bool skip_zero_ops = true;
-  std::string memory_format = "auto";  // activation layout (SearchOptions::memory_format)
-  std::string parallel_copies = "auto";  // SearchOptions::parallel_copies (on CUDA: two streams)
-  std::string precision = "fp32";        // SearchOptions::precision (bf16: CUDA autocast)
+  MemoryFormat memory_format = MemoryFormat::Auto;        // activation layout (SearchOptions::memory_format)
+  ParallelCopies parallel_copies = ParallelCopies::Auto;  // SearchOptions::parallel_copies (CUDA: two streams)
+  Precision precision = Precision::Fp32;                  // SearchOptions::precision (bf16: CUDA autocast)
   bool cudnn_benchmark = true;           // RunConfig::cudnn_benchmark
   std::string device = "auto";
   int threads = 0;        // 0 = all cores

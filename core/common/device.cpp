@@ -55,11 +55,13 @@ std::string describeDevice(const torch::Device& device) {
 
 void configureCudnn(bool benchmark) { at::globalContext().setBenchmarkCuDNN(benchmark); }
 
-bool useChannelsLast(const std::string& memory_format, const torch::Device& device) {
-  if (memory_format == "auto") return device.is_cpu();
-  if (memory_format == "channels_last") return true;
-  if (memory_format == "contiguous") return false;
-  throw ConfigError("memory format '" + memory_format + "': expected auto, channels_last or contiguous");
+bool useChannelsLast(MemoryFormat memory_format, const torch::Device& device) {
+  switch (memory_format) {
+    case MemoryFormat::ChannelsLast: return true;
+    case MemoryFormat::Contiguous: return false;
+    case MemoryFormat::Auto: break;
+  }
+  return device.is_cpu();
 }
 
 }  // namespace zd

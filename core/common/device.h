@@ -1,6 +1,8 @@
 // Device and thread selection, done once per run and passed in.
 #pragma once
 
+#include "core/common/memory_format.h"
+
 #include <torch/types.h>
 
 #include <string>
@@ -21,10 +23,9 @@ int configureThreads(int threads);
 // algorithms for each new shape and keeps the fastest. No effect without CUDA.
 void configureCudnn(bool benchmark);
 
-// Whether activations should be channels-last for `memory_format` ("auto" |
-// "channels_last" | "contiguous") on `device`: auto picks channels-last on the CPU,
-// where it makes pooling and BatchNorm faster. Throws ConfigError for other values.
-bool useChannelsLast(const std::string& memory_format, const torch::Device& device);
+// Whether activations should be channels-last for `memory_format` on `device`: auto
+// picks channels-last on the CPU, where it makes pooling and BatchNorm faster.
+bool useChannelsLast(MemoryFormat memory_format, const torch::Device& device);
 // Short human-readable description, e.g. "CPU (2 threads)" or "CUDA:0 (NVIDIA H200, 139.8 GiB)".
 std::string describeDevice(const torch::Device& device);
 

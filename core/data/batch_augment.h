@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/data/image_set.h"
-#include "core/search/search_options.h"
+#include "core/data/augment_options.h"
 
 #include <torch/types.h>
 

@@ -6,7 +6,7 @@
 
 #include "core/nas/candidate_ops.h"
 #include "core/nas/genotype.h"
-#include "core/nas/reduction_block.h"
+#include "core/nas/fixed_blocks.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>

@@ -1,19 +1,17 @@
 #include "core/nas/genotype.h"
 
 #include "core/common/error.h"
+#include "core/common/json_fields.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <sstream>
 
 namespace zd {
 namespace {
-
-// Edge index of j -> i in the fixed order 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2:
-// node i's incoming edges start after the i·(i-1)/2 edges of nodes 1..i-1.
-int edgeIndex(int to, int from) { return to * (to - 1) / 2 + from; }
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> parts;
@@ -57,29 +55,14 @@ int uniformIndex(std::mt19937_64& rng, int n) {
   return static_cast<int>(rng() % static_cast<uint64_t>(n));
 }
 
-std::string shapeOf(const torch::Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
-
-// `t` as a contiguous CPU double tensor of shape [rows, cols]; throws naming `what`.
-torch::Tensor rowsForArgmax(const torch::Tensor& t, int64_t rows, int64_t cols, const char* what) {
-  if (!t.defined() || t.dim() != 2 || t.size(0) != rows || t.size(1) != cols)
-    throw ConfigError(std::string("derive: ") + what + " must have shape [" + std::to_string(rows) +
-                      ", " + std::to_string(cols) + "], got " +
-                      (t.defined() ? shapeOf(t) : std::string("an undefined tensor")));
-  return t.detach().to(torch::kCPU).to(torch::kDouble).contiguous();
-}
-
-// argmax of row r; ties go to the lower index (strict '>'), as §6 requires and
-// torch::argmax does not promise on every device.
-int argmaxRow(const torch::Tensor& m, int64_t r) {
-  const auto a = m.accessor<double, 2>();
-  int best = 0;
-  for (int c = 1; c < m.size(1); ++c)
-    if (a[r][c] > a[r][best]) best = c;
-  return best;
+// `m` must be `rows` rows of `cols` numbers; throws naming `what`.
+void requireShape(const Matrix& m, size_t rows, size_t cols, const char* what) {
+  bool ok = m.size() == rows;
+  for (const auto& row : m) ok = ok && row.size() == cols;
+  if (!ok)
+    throw ConfigError(std::string("derive: ") + what + " must be " + std::to_string(rows) + " rows of " +
+                      std::to_string(cols) + " numbers, got " + std::to_string(m.size()) + " rows" +
+                      (m.empty() ? std::string() : " of " + std::to_string(m.front().size())));
 }
 
 }  // namespace
@@ -130,14 +113,27 @@ StageGenotype StageGenotype::fromString(const std::string& text, int depth) {
   return g;
 }
 
-bool StageGenotype::outputConnected() const {
-  // Edges are ordered by target node, so one forward pass settles reachability.
-  std::array<bool, kNodes> reached{};
-  reached[0] = true;
+std::array<bool, kNodes> liveNodes(const std::array<bool, kEdges>& present) {
+  // Edges go from lower to higher nodes and are ordered by target node, so one
+  // forward and one backward pass settle reachability from the input and to the output.
+  std::array<bool, kNodes> from_input{}, to_output{}, live{};
+  from_input[0] = true;
   for (int e = 0; e < kEdges; ++e)
-    if (edges[e].op != Op::None && reached[kEdgeFrom[e]]) reached[kEdgeTo[e]] = true;
-  return reached[kNodes - 1];
+    if (present[e] && from_input[kEdgeFrom[e]]) from_input[kEdgeTo[e]] = true;
+  to_output[kNodes - 1] = true;
+  for (int e = kEdges - 1; e >= 0; --e)
+    if (present[e] && to_output[kEdgeTo[e]]) to_output[kEdgeFrom[e]] = true;
+  for (int i = 0; i < kNodes; ++i) live[i] = from_input[i] && to_output[i];
+  return live;
 }
+
+std::array<bool, kNodes> StageGenotype::live() const {
+  std::array<bool, kEdges> present{};
+  for (int e = 0; e < kEdges; ++e) present[e] = edges[e].op != Op::None;
+  return liveNodes(present);
+}
+
+bool StageGenotype::outputConnected() const { return live()[kNodes - 1]; }
 
 std::string Genotype::toString() const {
   std::string s;
@@ -147,6 +143,31 @@ std::string Genotype::toString() const {
          "): " + stages[i].toString();
   }
   return s;
+}
+
+Genotype Genotype::fromString(const std::string& text) {
+  Genotype g;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    // "stage <n> (depth <d>): <cell>", stages numbered 1, 2, ... in order.
+    const int expected = static_cast<int>(g.stages.size()) + 1;
+    int number = 0, depth = 0, consumed = 0;
+    const bool parsed = std::sscanf(line.c_str(), " stage %d (depth %d): %n", &number, &depth, &consumed) == 2 &&
+                        consumed > 0;
+    if (!parsed || number != expected)
+      throw ConfigError("genotype line \"" + line + "\": expected \"stage " + std::to_string(expected) +
+                        " (depth <d>): <cell>\"");
+    std::string cell = line.substr(static_cast<size_t>(consumed));
+    while (!cell.empty() && std::isspace(static_cast<unsigned char>(cell.back()))) cell.pop_back();
+    try {
+      g.stages.push_back(StageGenotype::fromString(cell, depth));
+    } catch (const ConfigError& e) {
+      throw ConfigError("genotype line \"" + line + "\": " + e.what());
+    }
+  }
+  return g;
 }
 
 nlohmann::json Genotype::toJson() const {
@@ -165,49 +186,50 @@ nlohmann::json Genotype::toJson() const {
 }
 
 Genotype Genotype::fromJson(const nlohmann::json& j) {
-  const auto* stages = j.is_object() && j.contains("stages") ? &j.at("stages") : nullptr;
-  if (!stages || !stages->is_array() || stages->size() != static_cast<size_t>(kStages))
-    throw ConfigError("genotype JSON: key 'stages' must be an array of " +
-                      std::to_string(kStages) + " stages");
+  const JsonPlace file(JsonPlace::Kind::Setting, "genotype JSON: key", "");
+  if (!j.is_object()) file.wrongType("an object with the key 'stages'", j);
+  const nlohmann::json& stages = jsonMember(file, j, "stages");
+  if (!stages.is_array() || stages.size() != static_cast<size_t>(kStages))
+    (file / "stages").wrongType("an array of " + std::to_string(kStages) + " stages", stages);
   Genotype g;
   for (int s = 0; s < kStages; ++s) {
-    const nlohmann::json& st = (*stages)[s];
-    const std::string key = "genotype JSON: key 'stages[" + std::to_string(s) + "]";
-    if (!st.is_object() || !st.contains("cell") || !st.at("cell").is_string())
-      throw ConfigError(key + ".cell' must be a cell string");
-    if (!st.contains("depth") || !st.at("depth").is_number_integer() || st.at("depth").get<int>() < 1)
-      throw ConfigError(key + ".depth' must be an integer >= 1");
+    const nlohmann::json& st = stages[static_cast<size_t>(s)];
+    const JsonPlace stage = file / ("stages[" + std::to_string(s) + "]");
+    if (!st.is_object()) stage.wrongType("an object with cell and depth", st);
+    std::string cell;
+    int depth = 0;
+    readJson(stage / "cell", jsonMember(stage, st, "cell"), cell);
+    readJson(stage / "depth", jsonMember(stage, st, "depth"), depth);
+    if (depth < 1) (stage / "depth").fail("must be at least 1, got " + std::to_string(depth));
     // The "edges" array is informational (for readers of the file); "cell" is authoritative.
     try {
-      g.stages.push_back(StageGenotype::fromString(st.at("cell").get<std::string>(),
-                                                   st.at("depth").get<int>()));
+      g.stages.push_back(StageGenotype::fromString(cell, depth));
     } catch (const ConfigError& e) {
-      throw ConfigError(key + ".cell': " + e.what());
+      (stage / "cell").fail(e.what());
     }
   }
   return g;
 }
 
-Genotype Genotype::derive(const torch::Tensor& alpha, const torch::Tensor& beta,
-                          const torch::Tensor& gamma, int max_depth) {
+Genotype Genotype::fromDistributions(const ArchDistributions& d, int max_depth) {
   if (max_depth < 1) throw ConfigError("derive: max_depth must be >= 1, got " + std::to_string(max_depth));
-  const int64_t rows = kStages * kEdges;  // α and β rows are stage-major: row = s·kEdges + e
-  const torch::Tensor a = rowsForArgmax(alpha, rows, kOps, "alpha");
-  const torch::Tensor b = beta.defined() ? rowsForArgmax(beta, rows, kKernels, "beta") : beta;
-  const torch::Tensor g = gamma.defined() ? rowsForArgmax(gamma, kStages, max_depth, "gamma") : gamma;
+  const size_t rows = kStages * kEdges;  // α and β rows are stage-major: row = s·kEdges + e
+  requireShape(d.alpha, rows, kOps, "alpha");
+  if (!d.beta.empty()) requireShape(d.beta, rows, kKernels, "beta");
+  if (!d.gamma.empty()) requireShape(d.gamma, kStages, static_cast<size_t>(max_depth), "gamma");
   Genotype out;
   out.stages.resize(kStages);
   for (int s = 0; s < kStages; ++s) {
     StageGenotype& st = out.stages[s];
     for (int e = 0; e < kEdges; ++e) {
-      const int64_t r = s * kEdges + e;
-      st.edges[e].op = static_cast<Op>(argmaxRow(a, r));
-      // Phase 1 (β undefined) searches the 7×7 conv only; other ops keep the default 7.
-      const bool kv = st.edges[e].op == Op::KernelConv && b.defined();
-      st.edges[e].kernel = kv ? kKernelSizes[argmaxRow(b, r)] : kKernelSizes[0];
+      const size_t r = static_cast<size_t>(s * kEdges + e);
+      st.edges[e].op = static_cast<Op>(argmaxIndex(d.alpha[r]));
+      // Phase 1 (no β) searches the 7×7 conv only; other ops keep the default 7.
+      const bool kv = st.edges[e].op == Op::KernelConv && !d.beta.empty();
+      st.edges[e].kernel = kv ? kKernelSizes[argmaxIndex(d.beta[r])] : kKernelSizes[0];
     }
     // γ's column d-1 weighs the output after d cells; phase 1 keeps all N cells.
-    st.depth = g.defined() ? argmaxRow(g, s) + 1 : max_depth;
+    st.depth = d.gamma.empty() ? max_depth : argmaxIndex(d.gamma[static_cast<size_t>(s)]) + 1;
   }
   return out;
 }

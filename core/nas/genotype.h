@@ -1,12 +1,13 @@
 // A genotype is the discrete architecture a search ends with: per stage, the op
-// (and kernel size) of each of the 6 edges and the number of cells. Plain data:
-// derivation from distributions, JSON round trip and the NAS-Bench-201 string.
+// (and kernel size) of each of the 6 edges and the number of cells. A plain value,
+// free of LibTorch, that events carry and the GUI draws: derivation from the
+// distributions, the NAS-Bench-201 string and JSON round trips.
 #pragma once
 
+#include "core/nas/arch_distributions.h"
 #include "core/nas/search_space.h"
 
 #include <nlohmann/json_fwd.hpp>
-#include <torch/types.h>
 
 #include <array>
 #include <random>
@@ -34,25 +35,37 @@ struct StageGenotype {
   // True when node 3 (the cell output) is reachable from node 0 through edges
   // whose op is not `none`; otherwise the cell passes no signal from its input.
   bool outputConnected() const;
+  // liveNodes() of the edges whose op is not `none`.
+  std::array<bool, kNodes> live() const;
 };
+
+// Which nodes lie on a path from the cell input (node 0) to its output (node 3)
+// through the edges present (in edge order, edgeIndex()); the others compute nothing
+// the cell uses.
+std::array<bool, kNodes> liveNodes(const std::array<bool, kEdges>& present);
 
 struct Genotype {
   std::vector<StageGenotype> stages;  // kStages of them
   // Thread-safety: plain value type; const members may be called concurrently.
   bool operator==(const Genotype& o) const { return stages == o.stages; }
+  bool operator!=(const Genotype& o) const { return !(*this == o); }
+  bool empty() const { return stages.empty(); }  // "no genotype" (e.g. not known yet)
 
-  // One line per stage: "stage 1 (depth 2): |...|".
+  // One line per stage: "stage 1 (depth 2): |...|"; "" for an empty genotype.
   std::string toString() const;
+  // Parses toString()'s form (stages in order, any number); "" gives an empty
+  // genotype. Throws ConfigError naming the line and the problem.
+  static Genotype fromString(const std::string& text);
   nlohmann::json toJson() const;
   // Throws ConfigError naming the key and the problem.
   static Genotype fromJson(const nlohmann::json& j);
 
   // ALGORITHM.md §6: per stage and edge the argmax of α (ties -> lower index);
-  // kernel = argmax of β (pass an undefined tensor in phase 1: 7x7); depth =
-  // argmax of γ + 1 (undefined in phase 1: `max_depth`).
-  // alpha: [kStages*kEdges, kOps], beta: [kStages*kEdges, kKernels], gamma: [kStages, max_depth].
-  static Genotype derive(const torch::Tensor& alpha, const torch::Tensor& beta,
-                         const torch::Tensor& gamma, int max_depth);
+  // kernel = argmax of β (empty in phase 1: 7x7); depth = argmax of γ + 1 (empty in
+  // phase 1: `max_depth`). alpha: [kStages*kEdges][kOps], beta: [kStages*kEdges][kKernels],
+  // gamma: [kStages][max_depth]; other shapes throw ConfigError. The parameters
+  // themselves or their distributions give the same genotype (both are monotone).
+  static Genotype fromDistributions(const ArchDistributions& d, int max_depth);
 
   // A genotype drawn uniformly from the space: each edge's op uniform over kOps,
   // a variable conv's kernel uniform over kKernelSizes, each depth uniform over

@@ -3,6 +3,8 @@
 // the variable-kernel convolution chooses among 3 kernel sizes.
 #pragma once
 
+#include "core/common/enum_names.h"
+
 #include <array>
 #include <string>
 
@@ -21,12 +23,18 @@ enum class Op : int { None = 0, Skip = 1, Conv1x1 = 2, KernelConv = 3, AvgPool =
 // 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2.
 constexpr std::array<int, kEdges> kEdgeFrom{0, 0, 1, 0, 1, 2};
 constexpr std::array<int, kEdges> kEdgeTo{1, 2, 2, 3, 3, 3};
+// The edge from node `from` to node `to` (from < to): node to's incoming edges start
+// after the to·(to-1)/2 edges of nodes 1..to-1.
+constexpr int edgeIndex(int to, int from) { return to * (to - 1) / 2 + from; }
 
 // Kernel sizes of the variable convolution, in β's column order.
 constexpr std::array<int, kKernels> kKernelSizes{7, 5, 3};
 
 // How rows of α, β, γ become distributions (§2); softmax is the ZO-DARTS baseline.
 enum class Distribution { Sparsemax, Softmax };
+constexpr std::array<EnumName<Distribution>, 2> namesOf(Distribution) {
+  return {{{Distribution::Sparsemax, "sparsemax"}, {Distribution::Softmax, "softmax"}}};
+}
 
 // Index of kernel size k in kKernelSizes; -1 when k is not one of them.
 constexpr int kernelIndex(int k) { return k == 7 ? 0 : k == 5 ? 1 : k == 3 ? 2 : -1; }

@@ -5,7 +5,7 @@
 // can run the same weights under a different architecture.
 #pragma once
 
-#include "core/nas/reduction_block.h"
+#include "core/nas/fixed_blocks.h"
 #include "core/nas/search_cell.h"
 
 #include <torch/nn/module.h>

@@ -42,9 +42,10 @@ EventLog::EventLog(const fs::path& path, bool log_step_progress)
     throw IoError("cannot open " + path_.string() + " for writing: " + std::strerror(errno));
 }
 
-void EventLog::onEvent(const SearchEvent& event) {
+void EventLog::onEvent(const JobEvent& event) {
   // Hundreds per epoch: they would dwarf the rest of the log and nothing replays them.
-  if (std::holds_alternative<StepProgress>(event) && !log_step_progress_) return;
+  const bool step = std::holds_alternative<StepProgress>(event) || std::holds_alternative<TrainStepProgress>(event);
+  if (step && !log_step_progress_) return;
   // Replacing invalid UTF-8 (a file name in a legacy encoding inside a message) keeps
   // a bad byte from costing the whole event.
   out_ << toJson(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -52,11 +53,11 @@ void EventLog::onEvent(const SearchEvent& event) {
   if (!out_) throw IoError("cannot write to " + path_.string() + " (disk full?)");
 }
 
-std::vector<SearchEvent> readEventLog(const fs::path& path) {
+std::vector<JobEvent> readEventLog(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open " + path.string() + ": " + std::strerror(errno));
 
-  std::vector<SearchEvent> events;
+  std::vector<JobEvent> events;
   // A damaged line is an error only once another line follows it: the last line may
   // just be the one a crash interrupted.
   std::optional<std::string> pending_error;

@@ -1,15 +1,12 @@
 #include "core/run/run_config.h"
 
 #include "core/common/error.h"
+#include "core/common/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cmath>
-#include <functional>
-#include <limits>
-#include <map>
-#include <set>
+#include <type_traits>
 
 namespace zd {
 namespace {
@@ -105,174 +102,23 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("out", c.out);
 }
 
-json::json_pointer pointerOf(const std::string& key) {
-  std::string p = "/" + key;
-  std::replace(p.begin(), p.end(), '.', '/');
-  return json::json_pointer(p);
-}
-
-// A value as the user would type it, cut short so a huge value cannot flood a message.
-std::string shown(const json& v) {
-  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
-  constexpr std::size_t kMax = 60;
-  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
-  return text;
-}
-
-[[noreturn]] void wrongType(const std::string& key, const char* expected, const json& v) {
-  throw ConfigError("config key '" + key + "': expected " + expected + ", got " + shown(v));
-}
-
-json toJsonValue(Distribution d) { return d == Distribution::Softmax ? "softmax" : "sparsemax"; }
 json toJsonValue(const TrainOptions& t) { return toJson(t); }
 template <class T>
-json toJsonValue(const T& v) { return v; }
-
-// Readers: one per field type, each accepting exactly the JSON types that mean it.
-void read(const std::string& key, const json& v, std::string& out) {
-  if (!v.is_string()) wrongType(key, "a string", v);
-  out = v.get<std::string>();
+json toJsonValue(const T& v) {
+  if constexpr (std::is_enum_v<T>) return nameOf(v);  // by its config word
+  else return v;
 }
 
-void read(const std::string& key, const json& v, bool& out) {
-  if (!v.is_boolean()) wrongType(key, "true or false", v);
-  out = v.get<bool>();
+// The one reader beyond json_fields.h's: the train section reads itself (a partial
+// object keeps `out`'s values, keys named "train.<key>").
+void readSetting(const JsonPlace& at, const json& v, TrainOptions& out) {
+  out = trainOptionsFromJson(v, out, at.path());
 }
 
-void read(const std::string& key, const json& v, double& out) {
-  if (!v.is_number()) wrongType(key, "a number", v);
-  out = v.get<double>();
+template <class T>
+void readSetting(const JsonPlace& at, const json& v, T& out) {
+  readJson(at, v, out);
 }
-
-// Integers also accept a whole float ("epochs": 10.0), as hand-edited files have them.
-template <class Int>
-void readInteger(const std::string& key, const json& v, Int& out, const char* expected) {
-  double whole = 0;
-  if (v.is_number_unsigned()) {
-    const auto u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(std::numeric_limits<Int>::max())) wrongType(key, expected, v);
-    out = static_cast<Int>(u);
-    return;
-  }
-  if (v.is_number_integer()) {
-    const auto i = v.get<int64_t>();
-    constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<Int>::max());
-    if (i < static_cast<int64_t>(std::numeric_limits<Int>::min()) ||
-        (i > 0 && static_cast<uint64_t>(i) > kMax))
-      wrongType(key, expected, v);
-    out = static_cast<Int>(i);
-    return;
-  }
-  if (v.is_number_float() && std::modf(v.get<double>(), &whole) == 0.0 &&
-      whole >= static_cast<double>(std::numeric_limits<Int>::min()) &&
-      // max + 1 is a power of two, exact as a double, unlike uint64's max itself.
-      whole < static_cast<double>(std::numeric_limits<Int>::max()) + 1.0) {
-    out = static_cast<Int>(whole);
-    return;
-  }
-  wrongType(key, expected, v);
-}
-
-void read(const std::string& key, const json& v, int& out) {
-  readInteger(key, v, out, "an integer");
-}
-
-void read(const std::string& key, const json& v, uint64_t& out) {
-  readInteger(key, v, out, "a non-negative integer");
-}
-
-void read(const std::string& key, const json& v, int64_t& out) {
-  readInteger(key, v, out, "an integer");
-}
-
-// The train section reads itself (partial objects keep `out`'s values) and names
-// its keys "train.<key>" in messages.
-void read(const std::string& key, const json& v, TrainOptions& out) {
-  out = trainOptionsFromJson(v, out, key);
-}
-
-void read(const std::string& key, const json& v, Distribution& out) {
-  if (v == "sparsemax") out = Distribution::Sparsemax;
-  else if (v == "softmax") out = Distribution::Softmax;
-  else wrongType(key, "\"sparsemax\" or \"softmax\"", v);
-}
-
-std::size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string lastPart(const std::string& key) {
-  const auto dot = key.rfind('.');
-  return dot == std::string::npos ? key : key.substr(dot + 1);
-}
-
-// The known key closest to a mistyped one: either a near spelling of the whole key
-// ("search.epohcs") or the right name at the wrong nesting ("epochs" at the top level).
-std::string suggestionFor(const std::string& unknown, const std::set<std::string>& known) {
-  const std::string tail = lastPart(unknown);
-  const std::size_t allowed = std::max<std::size_t>(2, tail.size() / 3);
-  std::string best;
-  std::size_t best_score = allowed + 1;
-  for (const auto& candidate : known) {
-    const std::size_t score = std::min(editDistance(unknown, candidate),
-                                       editDistance(tail, lastPart(candidate)) + 1);
-    if (score < best_score) {
-      best_score = score;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-// Reads the settings of a (partial) document into a config, key by key.
-class Reader {
- public:
-  explicit Reader(RunConfig& config) {
-    forEachSetting(config, [this](const char* key, auto& field) {
-      setters_[key] = [key, &field](const json& v) { read(key, v, field); };
-      known_.insert(key);
-      // Every dotted prefix is a group that must be an object.
-      std::string k = key;
-      for (auto dot = k.find('.'); dot != std::string::npos; dot = k.find('.', dot + 1)) {
-        groups_.insert(k.substr(0, dot));
-        known_.insert(k.substr(0, dot));
-      }
-    });
-  }
-
-  void readObject(const json& object, const std::string& prefix) {
-    for (const auto& [name, value] : object.items()) {
-      const std::string key = prefix.empty() ? name : prefix + "." + name;
-      if (const auto setter = setters_.find(key); setter != setters_.end()) {
-        setter->second(value);
-      } else if (groups_.count(key)) {
-        if (!value.is_object()) wrongType(key, "an object", value);
-        readObject(value, key);
-      } else {
-        std::string message = "config key '" + key + "' is unknown";
-        const std::string suggestion = suggestionFor(key, known_);
-        if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
-        throw ConfigError(message);
-      }
-    }
-  }
-
- private:
-  std::map<std::string, std::function<void(const json&)>> setters_;
-  std::set<std::string> groups_;
-  std::set<std::string> known_;
-};
 
 // --- validation -------------------------------------------------------------------
 
@@ -283,7 +129,7 @@ std::string num(T v) { return json(v).dump(); }
 // Comparisons are written so that NaN fails them.
 void require(bool ok, const std::string& key, const std::string& requirement,
              const std::string& got) {
-  if (!ok) throw ConfigError("config key '" + key + "': must be " + requirement + ", got " + got);
+  if (!ok) JsonPlace::setting(key).fail("must be " + requirement + ", got " + got);
 }
 
 void requireAtLeast(const std::string& key, int64_t v, int64_t min) {
@@ -357,47 +203,26 @@ void validateSearch(const SearchOptions& s) {
   requireNonNegative("search.arch.init_scale", a.init_scale);
   requireAtLeast("search.arch.rounds", a.rounds, 1);
   requirePositive("search.arch.mu_scale", a.mu_scale);
-  require(a.estimator == "zo" || a.estimator == "darts1", "search.arch.estimator",
-          "zo (zeroth order, ZO-DARTS++) or darts1 (DARTS first order)",
-          shown(a.estimator));
-  require(a.perturbed_momentum == "copy" || a.perturbed_momentum == "fresh", "search.arch.perturbed_momentum",
-          "copy (the network's momentum) or fresh (the reference's)", shown(a.perturbed_momentum));
-  require(a.penalty_gradient == "full" || a.penalty_gradient == "projected", "search.arch.penalty_gradient",
-          "full or projected (the reference's)", shown(a.penalty_gradient));
-  require(a.penalty_path == "sparsemax" || a.penalty_path == "softmax", "search.arch.penalty_path",
-          "sparsemax (exact) or softmax (never vanishes)", shown(a.penalty_path));
-  require(a.direct_gradient == "projected" || a.direct_gradient == "full", "search.arch.direct_gradient",
-          "projected (on u, as in the paper) or full", shown(a.direct_gradient));
   require(a.max_count_step >= 0, "search.arch.max_count_step",
           "0 (no cap) or a positive share of the band's width", num(a.max_count_step));
-  require(s.derive == "auto" || s.derive == "band" || s.derive == "argmax", "search.derive",
-          "auto (in-band when a budget is set), band or argmax", shown(s.derive));
-  require(s.derive != "band" || s.budget.preset != "none", "search.derive",
+  require(s.derive != DeriveMode::Band || s.budget.preset != BudgetPreset::None, "search.derive",
           "auto or argmax without a budget ('band' derives inside the budget band: set one with --budget)",
-          shown(s.derive));
-
-  require(s.memory_format == "auto" || s.memory_format == "channels_last" || s.memory_format == "contiguous",
-          "search.memory_format", "auto, channels_last or contiguous", shown(s.memory_format));
-  require(s.parallel_copies == "auto" || s.parallel_copies == "on" || s.parallel_copies == "off",
-          "search.parallel_copies", "auto, on or off", shown(s.parallel_copies));
-  require(s.precision == "fp32" || s.precision == "bf16", "search.precision", "fp32 or bf16", shown(s.precision));
+          "\"band\"");
 
   const auto& b = s.budget;
-  static const std::set<std::string> kPresets = {"none", "small", "medium", "large", "custom"};
-  require(kPresets.count(b.preset) > 0, "search.budget.preset",
-          "one of none, small, medium, large, custom",
-          shown(b.preset));
   requireNonNegative("search.budget.min_params", b.min_params);
   requireNonNegative("search.budget.max_params", b.max_params);
-  if (b.preset == "custom")
+  if (b.preset == BudgetPreset::Custom)
     require(b.min_params < b.max_params, "search.budget.min_params",
             "below search.budget.max_params (" + num(b.max_params) + ") for a custom budget",
             num(b.min_params));
   requireNonNegative("search.budget.lambda0", b.lambda0);
   requirePositive("search.budget.scale", b.scale);
   requireAtLeast("search.budget.samples", b.samples, 10);
-  require(b.from_run.empty() || b.preset == "small" || b.preset == "medium" || b.preset == "large",
-          "search.budget.from_run", "used with a preset band (small, medium or large; --budget)", shown(b.preset));
+  require(b.from_run.empty() || b.preset == BudgetPreset::Small || b.preset == BudgetPreset::Medium ||
+              b.preset == BudgetPreset::Large,
+          "search.budget.from_run", "used with a preset band (small, medium or large; --budget)",
+          std::string("\"") + nameOf(b.preset) + "\"");
   requirePercentiles("small", b.small_lo, b.small_hi);
   requirePercentiles("medium", b.medium_lo, b.medium_hi);
   requirePercentiles("large", b.large_lo, b.large_hi);
@@ -413,16 +238,20 @@ void validateSearch(const SearchOptions& s) {
 json toJson(const RunConfig& config) {
   json j = json::object();
   forEachSetting(config, [&j](const char* key, const auto& field) {
-    j[pointerOf(key)] = toJsonValue(field);
+    j[jsonPointer(key)] = toJsonValue(field);
   });
   return j;
 }
 
 RunConfig runConfigFromJson(const json& j, const RunConfig& base) {
   if (!j.is_object())
-    throw ConfigError("the configuration must be a JSON object ({...}), got " + shown(j));
+    throw ConfigError("the configuration must be a JSON object ({...}), got " + shownJson(j));
   RunConfig config = base;
-  Reader(config).readObject(j, "");
+  KeyedObjectReader reader;
+  forEachSetting(config, [&reader](const char* key, auto& field) {
+    reader.add(key, [&field](const JsonPlace& at, const json& v) { readSetting(at, v, field); });
+  });
+  reader.read(j);
   validate(config);
   return config;
 }
@@ -436,7 +265,7 @@ void validate(const RunConfig& config) {
   validateSearch(config.search);
   validate(config.train, "train");
   require(isDeviceSpec(config.device), "device", "auto, cpu, cuda or cuda:N (N = GPU number)",
-          shown(config.device));
+          shownJson(config.device));
   requireAtLeast("threads", config.threads, 0);
 }
 

@@ -8,6 +8,7 @@
 #include "core/run/run_report.h"
 #include "core/run/run_search.h"
 #include "core/run/run_train.h"
+#include "core/train/curves_csv.h"
 #include "core/train/inference.h"
 
 #include <nlohmann/json.hpp>

@@ -53,8 +53,8 @@ std::string runReportMarkdown(const RunReportInputs& in, int max_curve_rows) {
 
   md += "## Architecture\n\n";
   md += "C = " + std::to_string(c.network.channels) + ", " + std::to_string(in.params) +
-        " parameters, derived by " + t.derive +
-        (t.derive == "sample" ? " (seed " + std::to_string(t.derive_seed) + ")" : std::string()) + ".\n\n```\n" +
+        " parameters, derived by " + nameOf(t.derive) +
+        (t.derive == TrainDerive::Sample ? " (seed " + std::to_string(t.derive_seed) + ")" : std::string()) + ".\n\n```\n" +
         c.genotype.toString() + "\n```\n\n";
 
   md += "## Settings\n\n";

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/run/run_config.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/train/metrics.h"
 #include "core/train/trained_model.h"
 

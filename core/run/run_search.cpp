@@ -12,7 +12,7 @@
 #include "core/run/run_directory.h"
 #include "core/search/budget.h"
 #include "core/search/derivation.h"
-#include "core/search/observer_tools.h"
+#include "core/job/observer_tools.h"
 #include "core/search/search_engine.h"
 
 #include <nlohmann/json.hpp>
@@ -62,7 +62,7 @@ SearchData prepareSearchData(const Dataset& dataset, const RunConfig& config) {
   return data;
 }
 
-SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, StopToken& stop, bool resume,
+SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopToken& stop, bool resume,
                            const std::function<void(const std::string&)>& status) {
   validate(config);
   auto say = [&status](const std::string& s) {
@@ -76,7 +76,7 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
     say(device.is_cpu() ? "network and perturbed copy train side by side, " + std::to_string(std::max(1, threads / 2)) +
                               " thread(s) each (search.parallel_copies)"
                         : std::string("network and perturbed copy train on two CUDA streams (search.parallel_copies)"));
-  if (config.search.precision == "bf16") say("weight steps in bfloat16 autocast (search.precision)");
+  if (config.search.precision == Precision::Bf16) say("weight steps in bfloat16 autocast (search.precision)");
 
   LoadReport report;
   const Dataset dataset = loadRunDataset(config, &report);
@@ -99,7 +99,7 @@ SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, St
   if (band.active())
     say("budget: " + s.budget.preset + " band " + std::to_string(static_cast<int64_t>(band.min)) + " – " +
         std::to_string(static_cast<int64_t>(band.max)) + " parameters" +
-        (s.derive == "argmax" ? " (derived by argmax: the result may lie outside)"
+        (s.derive == DeriveMode::Argmax ? " (derived by argmax: the result may lie outside)"
                               : "; the derived architecture is the most probable one inside it"));
 
   if (config.out.empty()) throw ConfigError("out: no run directory given (use --out RUN_DIR)");

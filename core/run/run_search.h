@@ -5,7 +5,7 @@
 
 #include "core/data/load_report.h"
 #include "core/run/run_config.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/search/search_loop.h"
 
 #include <filesystem>
@@ -24,7 +24,7 @@ struct SearchRunOutcome {
 // `observer` (and to the run's events.jsonl) on the calling thread. `status`, when
 // given, receives one-line messages about preparation ("loaded 2,940 images …").
 // Throws zd::Error with a message naming the file or setting at fault.
-SearchRunOutcome runSearch(const RunConfig& config, SearchObserver& observer, StopToken& stop, bool resume,
+SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopToken& stop, bool resume,
                            const std::function<void(const std::string&)>& status = {});
 
 // The run's data set as config.data describes it (the one loader of search, train

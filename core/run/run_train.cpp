@@ -9,7 +9,7 @@
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
-#include "core/search/observer_tools.h"
+#include "core/job/observer_tools.h"
 #include "core/train/genotype_sampling.h"
 #include "core/train/trained_model.h"
 
@@ -97,7 +97,7 @@ void createTrainRun(const RunConfig& config, const Genotype& genotype) {
 Genotype genotypeToTrain(const fs::path& run_dir, const RunConfig& config,
                          const std::function<void(const std::string&)>& status) {
   const RunDirectory dir = RunDirectory::open(run_dir);
-  if (config.train.derive == "argmax") return readGenotypeFile(dir.genotypePath());
+  if (config.train.derive == TrainDerive::Argmax) return readGenotypeFile(dir.genotypePath());
   // "sample": the distributions of the search's last finished epoch.
   if (!fs::exists(dir.eventsPath()))
     throw IoError(dir.eventsPath().string() + ": missing — train.derive = sample needs the search's event log");
@@ -150,7 +150,7 @@ fs::path archivePreviousTraining(const fs::path& run_dir) {
   return target;
 }
 
-TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, SearchObserver& observer,
+TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, JobObserver& observer,
                             StopToken& stop, bool resume, const std::function<void(const std::string&)>& status) {
   validate(config);
   const RunDirectory dir = RunDirectory::open(run_dir);
@@ -170,7 +170,7 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Se
   TrainRunOutcome outcome;
   outcome.run_dir = dir.path();
   outcome.genotype = genotypeToTrain(dir.path(), config, status);
-  say(status, "architecture (" + config.train.derive + "):\n" + outcome.genotype.toString());
+  say(status, std::string("architecture (") + nameOf(config.train.derive) + "):\n" + outcome.genotype.toString());
 
   const Dataset dataset = loadRunDataset(config);
   const TrainOptions train = withWidth(config.train, config.search.network.channels);

@@ -6,7 +6,7 @@
 
 #include "core/nas/genotype.h"
 #include "core/run/run_config.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/train/trainer.h"
 
 #include <filesystem>
@@ -39,7 +39,7 @@ void createTrainRun(const RunConfig& config, const Genotype& genotype);
 // Throws zd::Error naming the file or setting at fault (a malformed genotype, data
 // that do not fit it, a training already there when not resuming: archive it first
 // with archivePreviousTraining).
-TrainRunOutcome runTraining(const std::filesystem::path& run_dir, const RunConfig& config, SearchObserver& observer,
+TrainRunOutcome runTraining(const std::filesystem::path& run_dir, const RunConfig& config, JobObserver& observer,
                             StopToken& stop, bool resume,
                             const std::function<void(const std::string&)>& status = {});
 

@@ -1,6 +1,7 @@
 #include "core/search/architecture.h"
 
 #include "core/nas/sparsemax.h"
+#include "core/nas/tensor_rows.h"
 
 #include <torch/torch.h>
 
@@ -9,17 +10,6 @@ namespace {
 
 torch::Tensor initParameter(std::vector<int64_t> shape, double scale, torch::Device device) {
   return (torch::randn(shape, torch::kFloat) * scale).to(device).requires_grad_(true);
-}
-
-Matrix toMatrix(const torch::Tensor& t) {
-  Matrix m;
-  if (!t.defined()) return m;
-  const auto cpu = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
-  const auto a = cpu.accessor<double, 2>();
-  m.resize(static_cast<size_t>(cpu.size(0)));
-  for (int64_t r = 0; r < cpu.size(0); ++r)
-    for (int64_t c = 0; c < cpu.size(1); ++c) m[static_cast<size_t>(r)].push_back(a[r][c]);
-  return m;
 }
 
 }  // namespace

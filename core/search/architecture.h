@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/nas/supernet.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/search/search_options.h"
 
 #include <torch/types.h>

@@ -26,7 +26,7 @@ std::string num(double v) {
 
 void requirePercentileBand(const BudgetOptions& o, double lo, double hi) {
   if (!(lo >= 0 && lo < hi && hi <= 100))
-    throw ConfigError("budget preset '" + o.preset + "': percentile band must satisfy 0 <= lo < hi <= 100, got " +
+    throw ConfigError(std::string("budget preset '") + nameOf(o.preset) + "': percentile band must satisfy 0 <= lo < hi <= 100, got " +
                       num(lo) + ".." + num(hi));
 }
 
@@ -63,12 +63,15 @@ double percentileOf(const std::vector<int64_t>& sorted, double q) {
 }
 
 std::pair<double, double> presetPercentiles(const BudgetOptions& options) {
-  const std::string& p = options.preset;
   std::pair<double, double> band;
-  if (p == "small") band = {options.small_lo, options.small_hi};
-  else if (p == "medium") band = {options.medium_lo, options.medium_hi};
-  else if (p == "large") band = {options.large_lo, options.large_hi};
-  else throw ConfigError("budget preset '" + p + "' has no percentiles (one of small, medium, large)");
+  switch (options.preset) {
+    case BudgetPreset::Small: band = {options.small_lo, options.small_hi}; break;
+    case BudgetPreset::Medium: band = {options.medium_lo, options.medium_hi}; break;
+    case BudgetPreset::Large: band = {options.large_lo, options.large_hi}; break;
+    default:
+      throw ConfigError(std::string("budget preset '") + nameOf(options.preset) +
+                        "' has no percentiles (one of small, medium, large)");
+  }
   requirePercentileBand(options, band.first, band.second);
   return band;
 }
@@ -84,16 +87,13 @@ BudgetBand bandFromCounts(const BudgetOptions& options, const std::vector<int64_
 
 BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels,
                          int64_t cells, int64_t classes, uint64_t seed) {
-  const std::string& p = options.preset;
-  if (p == "none") return BudgetBand{};
-  if (p == "custom") {
+  if (options.preset == BudgetPreset::None) return BudgetBand{};
+  if (options.preset == BudgetPreset::Custom) {
     if (!(options.min_params >= 0 && options.min_params < options.max_params))
       throw ConfigError("budget preset 'custom': need 0 <= min_params < max_params, got min_params " +
                         num(options.min_params) + ", max_params " + num(options.max_params));
     return BudgetBand{options.min_params, options.max_params};
   }
-  if (p != "small" && p != "medium" && p != "large")
-    throw ConfigError("budget preset '" + p + "' is unknown (one of none, small, medium, large, custom)");
   presetPercentiles(options);  // refuses a bad band before sampling
   const auto counts = sampleSpaceParamCounts(in_channels, channels, cells, classes, options.samples, seed);
   return bandFromCounts(options, counts, spaceSizeRange(CountShape{in_channels, channels, classes}, static_cast<int>(cells)));

@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/nas/param_count.h"
+#include "core/nas/tensor_rows.h"
 
 #include <torch/torch.h>
 
@@ -55,15 +56,15 @@ ChoiceScores choiceScores(const Architecture& arch, double temperature, bool pha
 }
 
 Derivation deriveArchitecture(const Architecture& arch, double temperature, bool phase2, const CountShape& shape,
-                              const BudgetBand& band, const std::string& mode) {
+                              const BudgetBand& band, DeriveMode mode) {
   Derivation d;
   const int max_depth = static_cast<int>(arch.gamma.size(1));
   // §6 takes the argmax of the parameters themselves (= of their sparsemax or softmax).
-  d.argmax = Genotype::derive(arch.alpha, phase2 ? arch.beta : torch::Tensor(), phase2 ? arch.gamma : torch::Tensor(),
-                              max_depth);
+  d.argmax = deriveGenotype(arch.alpha, phase2 ? arch.beta : torch::Tensor(), phase2 ? arch.gamma : torch::Tensor(),
+                           max_depth);
   d.argmax_params = exactParams(d.argmax, shape.in_channels, shape.channels, shape.classes);
   const ChoiceScores scores = choiceScores(arch, temperature, phase2);
-  const bool in_band = band.active() && mode != "argmax";
+  const bool in_band = band.active() && mode != DeriveMode::Argmax;
   std::optional<MostProbable> best;
   if (in_band) {
     best = mostProbableArchitecture(scores, shape, windowOf(band));

@@ -34,7 +34,7 @@ ChoiceScores choiceScores(const Architecture& arch, double temperature, bool pha
 // most probable connected architecture inside it; without, the argmax, with any
 // stage cut off from its input replaced by its most probable connected cell.
 Derivation deriveArchitecture(const Architecture& arch, double temperature, bool phase2, const CountShape& shape,
-                              const BudgetBand& band, const std::string& mode);
+                              const BudgetBand& band, DeriveMode mode);
 
 // Refuses a band that no connected architecture of the space reaches: throws
 // ConfigError naming the smallest and largest possible sizes. `phase2`: the space

@@ -5,7 +5,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/nas/param_count.h"
-#include "core/search/checkpoint.h"
+#include "core/job/archive_io.h"
 #include "core/search/schedules.h"
 
 #include <ATen/Config.h>
@@ -14,10 +14,10 @@
 namespace zd {
 
 bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads) {
-  if (options.arch.estimator != "zo") return false;  // no perturbed copy to train
-  if (options.parallel_copies == "on") return true;
+  if (options.arch.estimator != Estimator::Zo) return false;  // no perturbed copy to train
+  if (options.parallel_copies == ParallelCopies::On) return true;
   if (!cpu) return false;  // a GPU overlaps them on two streams only when asked ("on"), until measured
-  if (options.parallel_copies == "off") return false;
+  if (options.parallel_copies == ParallelCopies::Off) return false;
   // Only LibTorch's OpenMP backend (Linux builds) keeps a thread count per thread;
   // with its native pool, the workers' counts would change every thread's.
   return AT_PARALLEL_OPENMP && cpu && threads >= 2 && options.batch <= 64;
@@ -26,7 +26,7 @@ bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads)
 SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
                            torch::Device device)
     : options_(options), device_(device), band_(band) {
-  if (options.precision == "bf16" && !device.is_cuda())
+  if (options.precision == Precision::Bf16 && !device.is_cuda())
     throw ConfigError("search.precision bf16 needs a CUDA device (got " + describeDevice(device) +
                       "): bfloat16 autocast is for GPUs; use fp32 on the CPU");
   torch::manual_seed(options.seed);

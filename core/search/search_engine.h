@@ -99,7 +99,7 @@ class SearchEngine {
   std::unique_ptr<Architecture> arch_;
   std::unique_ptr<ConcurrentPair> pair_;  // set when the two weight steps run side by side on the CPU
   bool two_streams_ = false;              // ... on two CUDA streams
-  bool bf16_ = options_.precision == "bf16";  // weight steps under bf16 autocast
+  bool bf16_ = options_.precision == Precision::Bf16;  // weight steps under bf16 autocast
   std::optional<ArchWeights> step_weights_;  // the weight steps' distributions, until A or T changes
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<ZoArchitect> architect_;

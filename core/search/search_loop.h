@@ -9,7 +9,7 @@
 #include "core/nas/supernet.h"
 #include "core/search/budget.h"
 #include "core/search/derivation.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/search/search_options.h"
 
 #include <torch/types.h>
@@ -42,7 +42,7 @@ SupernetOptions supernetOptionsFor(const SearchOptions& options, const SearchDat
 // run writes its checkpoint first. Throws zd::Error on bad input or I/O failure
 // (after emitting RunFailed).
 SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band,
-                           torch::Device device, SearchObserver& observer, StopToken& stop,
+                           torch::Device device, JobObserver& observer, StopToken& stop,
                            const std::filesystem::path& checkpoint, bool resume);
 
 }  // namespace zd

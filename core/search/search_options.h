@@ -2,12 +2,58 @@
 // (run_config.h), most are CLI flags, and the GUI wizard shows them all.
 #pragma once
 
+#include "core/common/memory_format.h"
+#include "core/common/enum_names.h"
+#include "core/data/augment_options.h"
 #include "core/nas/search_space.h"
 
 #include <cstdint>
+#include <array>
 #include <string>
 
 namespace zd {
+
+// The string-valued settings, each an enum with its config words (enum_names.h).
+enum class Estimator { Zo, Darts1 };
+constexpr std::array<EnumName<Estimator>, 2> namesOf(Estimator) {
+  return {{{Estimator::Zo, "zo"}, {Estimator::Darts1, "darts1"}}};
+}
+enum class PerturbedMomentum { Copy, Fresh };
+constexpr std::array<EnumName<PerturbedMomentum>, 2> namesOf(PerturbedMomentum) {
+  return {{{PerturbedMomentum::Copy, "copy"}, {PerturbedMomentum::Fresh, "fresh"}}};
+}
+enum class PenaltyGradient { Full, Projected };
+constexpr std::array<EnumName<PenaltyGradient>, 2> namesOf(PenaltyGradient) {
+  return {{{PenaltyGradient::Full, "full"}, {PenaltyGradient::Projected, "projected"}}};
+}
+enum class PenaltyPath { Sparsemax, Softmax };
+constexpr std::array<EnumName<PenaltyPath>, 2> namesOf(PenaltyPath) {
+  return {{{PenaltyPath::Sparsemax, "sparsemax"}, {PenaltyPath::Softmax, "softmax"}}};
+}
+enum class DirectGradient { Projected, Full };
+constexpr std::array<EnumName<DirectGradient>, 2> namesOf(DirectGradient) {
+  return {{{DirectGradient::Projected, "projected"}, {DirectGradient::Full, "full"}}};
+}
+enum class BudgetPreset { None, Small, Medium, Large, Custom };
+constexpr std::array<EnumName<BudgetPreset>, 5> namesOf(BudgetPreset) {
+  return {{{BudgetPreset::None, "none"},
+           {BudgetPreset::Small, "small"},
+           {BudgetPreset::Medium, "medium"},
+           {BudgetPreset::Large, "large"},
+           {BudgetPreset::Custom, "custom"}}};
+}
+enum class DeriveMode { Auto, Band, Argmax };
+constexpr std::array<EnumName<DeriveMode>, 3> namesOf(DeriveMode) {
+  return {{{DeriveMode::Auto, "auto"}, {DeriveMode::Band, "band"}, {DeriveMode::Argmax, "argmax"}}};
+}
+enum class ParallelCopies { Auto, On, Off };
+constexpr std::array<EnumName<ParallelCopies>, 3> namesOf(ParallelCopies) {
+  return {{{ParallelCopies::Auto, "auto"}, {ParallelCopies::On, "on"}, {ParallelCopies::Off, "off"}}};
+}
+enum class Precision { Fp32, Bf16 };
+constexpr std::array<EnumName<Precision>, 2> namesOf(Precision) {
+  return {{{Precision::Fp32, "fp32"}, {Precision::Bf16, "bf16"}}};
+}
 
 // The supernet's shape (§1). Input channels and classes come from the data.
 struct NetworkOptions {
@@ -44,23 +90,23 @@ struct ArchOptimOptions {
   double mu_scale = 0.005;     // μ = mu_scale · ‖α‖
   // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
   // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline).
-  std::string estimator = "zo";
+  Estimator estimator = Estimator::Zo;
   // The perturbed copy's SGD momentum at the start of each round: "copy" (the
   // network's, so the two runs differ only by μu) or "fresh" (the reference's:
   // zero momentum, which makes v carry (momentum difference)/μ).
-  std::string perturbed_momentum = "copy";
+  PerturbedMomentum perturbed_momentum = PerturbedMomentum::Copy;
   // The budget penalty's gradient (exact, it depends on A alone): "full" (added
   // to the update in full) or "projected" (the reference's: folded into g_A and
   // projected on u with the rest, keeping about 1/dim of it).
-  std::string penalty_gradient = "full";
+  PenaltyGradient penalty_gradient = PenaltyGradient::Full;
   // Where the penalty's gradient flows: "sparsemax" (exact; zero once the
   // distributions are one-hot) or "softmax" (the slope of the penalty at P times
   // ∂P/∂A under softmax(A/T), which never vanishes: a budget can still pull a
   // frozen, saturated search back into its band). With penalty_gradient "full".
-  std::string penalty_path = "sparsemax";
+  PenaltyPath penalty_path = PenaltyPath::Sparsemax;
   // The direct gradient g_A: "projected" (ĝ = (g_A·u + g_w·v)·u, §4) or "full"
   // (ĝ = g_A + (g_w·v)·u: only the implicit part is estimated along u).
-  std::string direct_gradient = "projected";
+  DirectGradient direct_gradient = DirectGradient::Projected;
   // Trust region: an update may move the expected parameter count P by at most
   // this share of the band's width (the step is shortened); 0 = no cap. Phase 2
   // with a band only.
@@ -72,7 +118,7 @@ struct ArchOptimOptions {
 
 // The parameter-budget band and its penalty (§5). Active in phase 2 only.
 struct BudgetOptions {
-  std::string preset = "none";   // none | small | medium | large | custom
+  BudgetPreset preset = BudgetPreset::None;  // none | small | medium | large | custom
   double min_params = 0;         // L (custom, or filled in from the preset)
   double max_params = 0;         // U (custom, or filled in from the preset)
   double lambda0 = 15.0;         // λ = lambda0 / T
@@ -86,13 +132,6 @@ struct BudgetOptions {
   double small_lo = 0, small_hi = 20;
   double medium_lo = 40, medium_hi = 60;
   double large_lo = 80, large_hi = 95;
-};
-
-// Batch augmentation during the search (§4); images are scaled to [0, 1].
-struct AugmentOptions {
-  int resize = 32;         // images are resized to resize x resize (0 = keep)
-  bool flip = true;        // random horizontal flip
-  int crop_padding = 4;    // random crop of the resized size with this zero padding
 };
 
 struct SearchOptions {
@@ -113,20 +152,20 @@ struct SearchOptions {
   // set, else argmax), "band" (the most probable connected architecture inside the
   // band) or "argmax" (the paper's per-choice argmax; a stage cut off from its
   // input is replaced by its most probable connected cell).
-  std::string derive = "auto";
+  DeriveMode derive = DeriveMode::Auto;
   // Activation layout: "auto" (channels-last on the CPU, contiguous on CUDA),
   // "channels_last" or "contiguous". Same numbers either way; only speed differs.
-  std::string memory_format = "auto";
+  MemoryFormat memory_format = MemoryFormat::Auto;
   // Train the network and its perturbed copy (§4 step 2) side by side, each on
   // half the CPU threads, or on a GPU on two CUDA streams: "auto" (on for CPU
   // searches with ≥ 2 threads and batches ≤ 64, where single steps leave cores
   // idle; off on CUDA), "on" or "off". Same algorithm either way; only speed and
   // peak memory differ.
-  std::string parallel_copies = "auto";
+  ParallelCopies parallel_copies = ParallelCopies::Auto;
   // Arithmetic of the weight steps: "fp32", or "bf16" (autocast on CUDA: convolutions
   // and matrix products in bfloat16, losses and the architecture step in float).
   // bf16 needs a CUDA device; it changes the numbers, so a search's result may differ.
-  std::string precision = "fp32";
+  Precision precision = Precision::Fp32;
   int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
 };
 

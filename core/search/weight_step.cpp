@@ -7,39 +7,6 @@
 
 namespace zd {
 
-void zeroGradients(const std::vector<torch::Tensor>& params) {
-  for (auto p : params) {
-    auto& g = p.mutable_grad();
-    if (g.defined()) {
-      g.detach_();
-      g.zero_();
-    } else {
-      g = torch::zeros_like(p);
-    }
-  }
-}
-
-BatchResult StepStats::read() const {
-  BatchResult r;
-  r.loss = loss.item<double>();
-  r.correct = correct.item<int64_t>();
-  r.count = count;
-  return r;
-}
-
-void clipGradientNorm(const std::vector<torch::Tensor>& params, double max_norm) {
-  torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> norms;
-  for (const auto& p : params)
-    if (p.grad().defined()) norms.push_back(p.grad().norm(2));
-  if (norms.empty()) return;
-  const auto total = torch::stack(norms).norm(2);
-  // As LibTorch's: scale by max_norm / (‖g‖ + 1e-6) when that is below 1.
-  const auto scale = (max_norm / (total + 1e-6)).clamp_max(1.0);
-  for (const auto& p : params)
-    if (p.grad().defined()) p.grad().mul_(scale.to(p.grad().scalar_type()));
-}
-
 StepStats weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x,
                      const torch::Tensor& y, const ArchWeights& arch, double grad_clip, bool bf16) {
   const auto params = net->parameters();
@@ -50,19 +17,12 @@ StepStats weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::T
     logits = net->forward(x, arch);
   }
   const auto loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat), y);
-  loss.backward();
-  clipGradientNorm(params, grad_clip);
-  optimizer.step();
+  sgdStep(optimizer, params, loss, grad_clip);
   StepStats s;
   s.loss = loss.detach();
   s.correct = logits.detach().argmax(1).eq(y).sum();
   s.count = y.size(0);
   return s;
-}
-
-void setLearningRate(torch::optim::SGD& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups())
-    static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 }
 
 std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::Tensor>& params,

@@ -1,7 +1,7 @@
 #include "core/search/zo_architect.h"
 
 #include "core/nas/param_count.h"
-#include "core/search/checkpoint.h"
+#include "core/job/archive_io.h"
 #include "core/search/weight_step.h"
 #include "core/search/zo_estimate.h"
 
@@ -53,7 +53,7 @@ void ZoArchitect::startRound(const ArchStepContext& context, const torch::optim:
   const auto src_buffers = net_->named_buffers();
   for (auto& b : perturbed_->named_buffers()) b.value().copy_(src_buffers[b.key()]);
   makePerturbedOptimizer(context.lr);
-  if (options_.arch.perturbed_momentum == "copy") {
+  if (options_.arch.perturbed_momentum == PerturbedMomentum::Copy) {
     std::vector<torch::Tensor> from, to;
     for (auto& p : perturbed_->named_parameters()) {
       to.push_back(p.value());
@@ -66,7 +66,7 @@ void ZoArchitect::startRound(const ArchStepContext& context, const torch::optim:
 
 void ZoArchitect::beginStep(int64_t step, const ArchStepContext& context, const torch::optim::SGD& network_sgd,
                             std::mt19937_64& rng) {
-  if (options_.arch.estimator != "zo") return;
+  if (options_.arch.estimator != Estimator::Zo) return;
   if (step % options_.arch.rounds == 0) startRound(context, network_sgd, rng);
 }
 
@@ -87,7 +87,7 @@ void ZoArchitect::trainPerturbed(const torch::Tensor& x, const torch::Tensor& y,
   const ArchWeights& w = *perturbed_weights_;
   if (context.phase2 && !perturbed_->inPhase2()) perturbed_->enterPhase2();
   setLearningRate(*perturbed_sgd_, context.lr);
-  weightStep(perturbed_, *perturbed_sgd_, x, y, w, options_.weights.grad_clip, options_.precision == "bf16");
+  weightStep(perturbed_, *perturbed_sgd_, x, y, w, options_.weights.grad_clip, options_.precision == Precision::Bf16);
 }
 
 double ZoArchitect::expectedParamsOf(const ArchWeights& w, torch::Tensor* differentiable) const {
@@ -108,11 +108,11 @@ torch::Tensor ZoArchitect::penaltyOf(const ArchWeights& w, const ArchStepContext
 ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context) {
   ArchStepResult result;
   const auto& a = options_.arch;
-  const bool zo = a.estimator == "zo";
+  const bool zo = a.estimator == Estimator::Zo;
   // The penalty depends on A alone, so its gradient is exact: "full" adds it to
   // the update as it is; "projected" (and DARTS, whose g_A is used in full anyway)
   // folds it into L_val.
-  const bool penalty_apart = zo && a.penalty_gradient == "full";
+  const bool penalty_apart = zo && a.penalty_gradient == PenaltyGradient::Full;
   const auto w = arch_.distributions(context.temperature, options_.distribution, context.phase2);
   const auto logits = net_->forward(x, w);
   const auto ce = torch::nn::functional::cross_entropy(logits, y);
@@ -138,7 +138,7 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
                                            /*create_graph=*/false, /*allow_unused=*/true);
   std::vector<torch::Tensor> penalty_grads;
   if (penalty_apart && weighted_penalty.defined() && result.penalty > 0) {
-    if (a.penalty_path == "softmax") {
+    if (a.penalty_path == PenaltyPath::Softmax) {
       // The penalty's slope at P (±λ/scale), times ∂P/∂A under softmax(A/T):
       // same sign of pull, and no saturation.
       const double slope = context.lambda / context.penalty_scale * (result.expected_params > context.band.max ? 1 : -1);
@@ -158,7 +158,7 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
     const std::vector<torch::Tensor> g_weights(grads.begin() + static_cast<long>(active.size()), grads.end());
     // g_w·v with v = (w_perturbed − w)/μ: the implicit part, only known along u.
     const double implicit = zoDirectionalDerivative({}, u_, g_weights, perturbed_->parameters(), weights, mu_);
-    const bool direct_full = a.direct_gradient == "full";
+    const bool direct_full = a.direct_gradient == DirectGradient::Full;
     // ĝ = (g_A·u + g_w·v)·u, or g_A + (g_w·v)·u with the direct gradient in full.
     const double along_u = implicit + (direct_full ? 0.0 : zoDirectionalDerivative(g_arch, u_, {}, {}, {}, mu_));
     // Parameters u does not cover (β, γ when the round began in phase 1) get no

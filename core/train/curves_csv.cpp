@@ -1,5 +1,4 @@
-// writeCurvesCsv / readCurvesCsv of trainer.h: the curves as a file any plotting tool reads.
-#include "core/train/trainer.h"
+#include "core/train/curves_csv.h"
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"

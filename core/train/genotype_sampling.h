@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/nas/genotype.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <random>
 

@@ -1,12 +1,12 @@
 #include "core/train/train_options.h"
 
 #include "core/common/error.h"
+#include "core/common/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
-#include <cmath>
-#include <limits>
 #include <type_traits>
+
 
 namespace zd {
 namespace {
@@ -42,106 +42,31 @@ void forEachKey(Options& o, Visit&& visit) {
   visit("checkpoint_every", o.checkpoint_every);
 }
 
-std::string shown(const json& v) {
-  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > 60) text = text.substr(0, 60) + "...";
-  return text;
-}
-
-[[noreturn]] void fail(const std::string& key, const std::string& what) {
-  throw ConfigError("config key '" + key + "': " + what);
-}
-
-void read(const std::string& key, const json& v, std::string& out) {
-  if (!v.is_string()) fail(key, "expected a string, got " + shown(v));
-  out = v.get<std::string>();
-}
-
-void read(const std::string& key, const json& v, bool& out) {
-  if (!v.is_boolean()) fail(key, "expected true or false, got " + shown(v));
-  out = v.get<bool>();
-}
-
-void read(const std::string& key, const json& v, double& out) {
-  if (!v.is_number()) fail(key, "expected a number, got " + shown(v));
-  out = v.get<double>();
-}
-
-// Integers also accept a whole float (10.0), as hand-edited files have them.
-template <class Int>
-void readInteger(const std::string& key, const json& v, Int& out) {
-  const char* expected = std::is_signed_v<Int> ? "an integer" : "a non-negative integer";
-  double whole = 0;
-  if (!v.is_number() || (v.is_number_float() && std::modf(v.get<double>(), &whole) != 0.0))
-    fail(key, std::string("expected ") + expected + ", got " + shown(v));
-  const long double x = v.is_number_unsigned()  ? static_cast<long double>(v.get<uint64_t>())
-                        : v.is_number_integer() ? static_cast<long double>(v.get<int64_t>())
-                                                : static_cast<long double>(v.get<double>());
-  if (x < static_cast<long double>(std::numeric_limits<Int>::min()) ||
-      x > static_cast<long double>(std::numeric_limits<Int>::max()))
-    fail(key, std::string("expected ") + expected + " in range, got " + shown(v));
-  out = v.is_number_unsigned() ? static_cast<Int>(v.get<uint64_t>())
-        : v.is_number_integer() ? static_cast<Int>(v.get<int64_t>())
-                                : static_cast<Int>(whole);
-}
-
-void read(const std::string& key, const json& v, int& out) { readInteger(key, v, out); }
-void read(const std::string& key, const json& v, uint64_t& out) { readInteger(key, v, out); }
-
-json::json_pointer pointerOf(const std::string& key) {
-  std::string p = "/" + key;
-  for (auto& ch : p)
-    if (ch == '.') ch = '/';
-  return json::json_pointer(p);
-}
-
-// Walks a (partial) object, setting each known key and refusing unknown ones.
-void readObject(const json& object, const std::string& path, const std::string& prefix, TrainOptions& o) {
-  for (const auto& [name, value] : object.items()) {
-    const std::string key = path.empty() ? name : path + "." + name;
-    const std::string full = prefix.empty() ? key : prefix + "." + key;
-    bool found = false, group = false;
-    forEachKey(o, [&](const char* k, auto& field) {
-      const std::string known = k;
-      if (known == key) {
-        read(full, value, field);
-        found = true;
-      } else if (known.rfind(key + ".", 0) == 0) {
-        group = true;
-      }
-    });
-    if (found) continue;
-    if (!group) {
-      std::string names;
-      forEachKey(o, [&names](const char* k, auto&) { names += names.empty() ? k : std::string(", ") + k; });
-      fail(full, "unknown (known keys: " + names + ")");
-    }
-    if (!value.is_object()) fail(full, "expected an object, got " + shown(value));
-    readObject(value, key, prefix, o);
-  }
-}
-
 template <class T>
 std::string num(T v) { return json(v).dump(); }
 
 void require(bool ok, const std::string& prefix, const char* key, const std::string& requirement,
              const std::string& got) {
   // Written so that NaN fails every check.
-  if (!ok) fail(prefix.empty() ? key : prefix + "." + key, "must be " + requirement + ", got " + got);
+  if (!ok) JsonPlace::setting(prefix.empty() ? key : prefix + "." + key).fail("must be " + requirement + ", got " + got);
 }
 
 }  // namespace
 
 json toJson(const TrainOptions& options) {
   json j = json::object();
-  forEachKey(options, [&j](const char* key, const auto& field) { j[pointerOf(key)] = field; });
+  forEachKey(options, [&j](const char* key, const auto& field) {
+    if constexpr (std::is_enum_v<std::decay_t<decltype(field)>>) j[jsonPointer(key)] = nameOf(field);
+    else j[jsonPointer(key)] = field;
+  });
   return j;
 }
 
 TrainOptions trainOptionsFromJson(const json& j, const TrainOptions& base, const std::string& prefix) {
-  if (!j.is_object()) fail(prefix.empty() ? "train" : prefix, "expected an object ({...}), got " + shown(j));
   TrainOptions o = base;
-  readObject(j, "", prefix, o);
+  KeyedObjectReader reader(prefix.empty() ? "train" : prefix);
+  forEachKey(o, [&reader](const char* key, auto& field) { reader.field(key, field); });
+  reader.read(j);
   validate(o, prefix);
   return o;
 }
@@ -169,9 +94,6 @@ void validate(const TrainOptions& o, const std::string& p) {
   require(o.augment.resize == 0 || o.augment.resize >= 8, p, "augment.resize", "0 (keep the size) or at least 8",
           num(o.augment.resize));
   require(o.augment.crop_padding >= 0, p, "augment.crop_padding", "0 or more", num(o.augment.crop_padding));
-  require(o.derive == "argmax" || o.derive == "sample", p, "derive",
-          "\"argmax\" (the search's genotype) or \"sample\" (drawn from the final distributions)",
-          shown(json(o.derive)));
   require(o.checkpoint_every >= 0, p, "checkpoint_every", "0 (never) or more", num(o.checkpoint_every));
 }
 

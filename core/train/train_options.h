@@ -3,14 +3,22 @@
 // config.json; most are `zodarts train` flags. Plain value type.
 #pragma once
 
-#include "core/search/search_options.h"
+#include "core/common/enum_names.h"
+#include "core/data/augment_options.h"
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <array>
 #include <cstdint>
 #include <string>
 
 namespace zd {
+
+// Which architecture is retrained (train.derive).
+enum class TrainDerive { Argmax, Sample };
+constexpr std::array<EnumName<TrainDerive>, 2> namesOf(TrainDerive) {
+  return {{{TrainDerive::Argmax, "argmax"}, {TrainDerive::Sample, "sample"}}};
+}
 
 struct TrainOptions {
   int epochs = 300;              // retraining epochs
@@ -45,7 +53,7 @@ struct TrainOptions {
   // Which architecture is retrained (§6/§7): "argmax" of the final distributions (the
   // run's genotype.json) or "sample" from them with derive_seed, redrawing a stage
   // whose cell output is disconnected.
-  std::string derive = "argmax";
+  TrainDerive derive = TrainDerive::Argmax;
   uint64_t derive_seed = 0;
 
   uint64_t seed = 0;             // weight init, batch order, augmentation and mixing

@@ -2,7 +2,8 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
-#include "core/search/checkpoint.h"
+#include "core/common/json_fields.h"
+#include "core/job/archive_io.h"
 #include "core/train/module_state.h"
 
 #include <nlohmann/json.hpp>
@@ -19,20 +20,16 @@ using nlohmann::json;
 constexpr const char* kFormat = "zodarts-model";
 constexpr int kVersion = 1;
 
-[[noreturn]] void bad(const std::string& key, const std::string& what) {
-  throw ConfigError("model card: key '" + key + "' " + what);
-}
+// The card is read like a setting (ConfigError): a person may have edited it.
+const JsonPlace kCard(JsonPlace::Kind::Setting, "model card: key", "");
 
-const json& need(const json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end()) bad(key, "is missing");
-  return *it;
-}
+[[noreturn]] void bad(const std::string& key, const std::string& what) { (kCard / key).fail(what); }
+
+const json& need(const json& j, const char* key) { return jsonMember(kCard, j, key); }
 
 int64_t integerAtLeast(const json& j, const char* key, int64_t min) {
-  const json& v = need(j, key);
-  if (!v.is_number_integer()) bad(key, "must be an integer, got " + v.dump());
-  const auto x = v.get<int64_t>();
+  int64_t x = 0;
+  readJson(kCard / key, need(j, key), x);
   if (x < min) bad(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(x));
   return x;
 }
@@ -74,7 +71,10 @@ ModelCard ModelCard::fromJson(const json& j) {
       "format", "version", "genotype", "genotype_string", "in_channels", "classes", "channels", "data_size",
       "input_size", "pad", "class_names", "best_epoch", "val_accuracy", "preprocessing"};
   for (const auto& item : j.items())
-    if (!kKnown.count(item.key())) bad(item.key(), "is unknown");
+    if (!kKnown.count(item.key())) {
+      const std::string suggestion = closestKey(item.key(), kKnown);
+      bad(item.key(), suggestion.empty() ? "unknown key" : "unknown key (did you mean '" + suggestion + "'?)");
+    }
   if (j.contains("format") && j["format"] != kFormat) bad("format", "must be \"" + std::string(kFormat) + "\"");
   if (j.contains("version") && j["version"] != kVersion)
     bad("version", "is " + j["version"].dump() + "; this zodarts reads version " + std::to_string(kVersion));
@@ -91,26 +91,17 @@ ModelCard ModelCard::fromJson(const json& j) {
   card.network.channels = integerAtLeast(j, "channels", 1);
   card.data_size = static_cast<int>(integerAtLeast(j, "data_size", 1));
   card.input_size = static_cast<int>(integerAtLeast(j, "input_size", 8));
-  if (j.contains("pad")) {
-    if (!j["pad"].is_boolean()) bad("pad", "must be true or false, got " + j["pad"].dump());
-    card.pad = j["pad"].get<bool>();
-  }
+  if (j.contains("pad")) readJson(kCard / "pad", j["pad"], card.pad);
   const json& names = need(j, "class_names");
   if (!names.is_array() || names.size() != static_cast<size_t>(card.network.classes))
     bad("class_names", "must be an array of " + std::to_string(card.network.classes) + " names (one per class)");
-  for (const auto& n : names) {
-    if (!n.is_string()) bad("class_names", "must hold strings, got " + n.dump());
-    card.class_names.push_back(n.get<std::string>());
-  }
-  if (j.contains("best_epoch")) {
-    if (!j["best_epoch"].is_number_integer()) bad("best_epoch", "must be an integer, got " + j["best_epoch"].dump());
-    card.best_epoch = j["best_epoch"].get<int>();
-  }
+  readJson(kCard / "class_names", names, card.class_names);
+  if (j.contains("best_epoch")) readJson(kCard / "best_epoch", j["best_epoch"], card.best_epoch);
   if (j.contains("val_accuracy")) {
-    const json& v = j["val_accuracy"];
-    if (!v.is_number() && !v.is_null()) bad("val_accuracy", "must be a number or null, got " + v.dump());
     // null: trained without a validation split (JSON has no NaN).
-    card.val_accuracy = v.is_null() ? std::nan("") : v.get<double>();
+    const json& v = j["val_accuracy"];
+    if (v.is_null()) card.val_accuracy = std::nan("");
+    else readJson(kCard / "val_accuracy", v, card.val_accuracy);
   }
   return card;
 }

@@ -2,14 +2,14 @@
 // label smoothing, mixup / CutMix and the search's augmentation on the train split;
 // validation accuracy every epoch, the best epoch's weights kept; a checkpoint every
 // epoch (and on cancel) from which a resumed run continues exactly as if it had never
-// stopped. Reports through the search's event stream (TrainStarted, StepProgress,
-// TrainEpochFinished, CheckpointWritten, TrainFinished, RunFailed).
+// stopped. Reports through the job event stream (TrainStarted, TrainStepProgress,
+// TrainEpochFinished, TrainCheckpointWritten, TrainFinished, TrainFailed).
 #pragma once
 
 #include "core/data/image_set.h"
 #include "core/nas/discrete_network.h"
 #include "core/nas/genotype.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "core/train/train_options.h"
 
 #include <torch/types.h>
@@ -47,8 +47,8 @@ class Trainer {
   // Trains (or, with `resume`, continues from the checkpoint) on `data`. Events go to
   // `observer` on the calling thread; `stop` is polled between steps (pause waits,
   // cancel saves the checkpoint and returns with cancelled set). Throws zd::Error on
-  // bad input or I/O failure (after emitting RunFailed).
-  TrainResult run(const TrainData& data, SearchObserver& observer, StopToken& stop, bool resume);
+  // bad input or I/O failure (after emitting TrainFailed).
+  TrainResult run(const TrainData& data, JobObserver& observer, StopToken& stop, bool resume);
 
  private:
   TrainOptions options_;
@@ -58,11 +58,4 @@ class Trainer {
   std::filesystem::path curves_;
 };
 
-// CSV of the curves, header "epoch,lr,train_loss,train_accuracy,val_loss,
-// val_accuracy,best_epoch,best_val_accuracy,seconds" and one row per epoch (epochs
-// 1-based as printed), written atomically; throws IoError naming the file.
-void writeCurvesCsv(const std::filesystem::path& path, const std::vector<TrainEpochFinished>& curves);
-
-// Reads writeCurvesCsv's file back; throws DataError naming the file and line.
-std::vector<TrainEpochFinished> readCurvesCsv(const std::filesystem::path& path);
 }  // namespace zd

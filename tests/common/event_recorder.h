@@ -3,17 +3,17 @@
 // lists the events of one type.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <functional>
 #include <vector>
 
-class EventRecorder : public zd::SearchObserver {
+class EventRecorder : public zd::JobObserver {
  public:
-  std::vector<zd::SearchEvent> events;
-  std::function<void(const zd::SearchEvent&)> hook;
+  std::vector<zd::JobEvent> events;
+  std::function<void(const zd::JobEvent&)> hook;
 
-  void onEvent(const zd::SearchEvent& e) override {
+  void onEvent(const zd::JobEvent& e) override {
     events.push_back(e);
     if (hook) hook(e);
   }

@@ -6,7 +6,7 @@
 #include "core/export/onnx_classifier.h"
 #include "core/export/onnx_export.h"
 #include "core/export/onnx_metadata.h"
-#include "core/export/onnx_verify.h"
+#include "core/run/export_verify.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>

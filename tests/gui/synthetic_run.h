@@ -47,9 +47,9 @@ inline zd::EpochFinished epochFinished(int epoch, int phase, double archAccuracy
 
 // A 3-epoch run: phase 2 from epoch 2, two architecture updates per epoch,
 // step progress in between (which events.jsonl does not keep).
-inline std::vector<zd::SearchEvent> syntheticRun(double band_min = 100e3, double band_max = 300e3,
+inline std::vector<zd::JobEvent> syntheticRun(double band_min = 100e3, double band_max = 300e3,
                                           double accuracy_offset = 0, int64_t derived_offset = 0) {
-  std::vector<zd::SearchEvent> events;
+  std::vector<zd::JobEvent> events;
   zd::RunStarted start;
   start.device = "cpu";
   start.classes = 2;
@@ -97,7 +97,7 @@ inline std::vector<zd::SearchEvent> syntheticRun(double band_min = 100e3, double
 
 // Makes a run folder with config.json (data path `data`) and the events logged as
 // the search would log them.
-inline void writeRun(const QString& dir, const QString& data, const std::vector<zd::SearchEvent>& events) {
+inline void writeRun(const QString& dir, const QString& data, const std::vector<zd::JobEvent>& events) {
   const auto run = zd::RunDirectory::create(dir.toStdString());
   zd::RunConfig config;
   config.data.path = data.toStdString();

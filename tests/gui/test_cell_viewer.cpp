@@ -46,7 +46,7 @@ class TestCellViewer : public QObject {
 
   void savesValidPngAndSvg() {
     CellViewer viewer;
-    viewer.setGenotype(QString::fromLatin1(kFullGenotype));
+    viewer.setGenotype(zd::Genotype::fromString(kFullGenotype));
     QCOMPARE(viewer.cells().size(), 3);
     QString error;
     const QString png = tmp_.filePath("cells.png");
@@ -74,7 +74,7 @@ class TestCellViewer : public QObject {
 
   void unwritablePathSaysWhich() {
     CellViewer viewer;
-    viewer.setGenotype(QString::fromLatin1(kFullGenotype));
+    viewer.setGenotype(zd::Genotype::fromString(kFullGenotype));
     QString error;
     const QString path = tmp_.filePath("no/such/folder/cells.png");
     QVERIFY(!viewer.savePng(path, &error));

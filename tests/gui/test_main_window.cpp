@@ -8,7 +8,7 @@
 #include "ui/dashboard/run_model.h"
 #include "ui/main/main_window.h"
 #include "ui/results/results_panel.h"
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <QtTest>
 #include <QtWidgets>
@@ -54,10 +54,10 @@ class TestMainWindow : public QObject {
     window.show();
     QCOMPARE(window.windowTitle(), QStringLiteral("ZO-DARTS++ Studio"));
     std::vector<zd::EpochFinished> epochs;
-    connect(window.worker(), &SearchWorker::event, &window, [&epochs](const zd::SearchEvent& e) {
+    connect(window.worker(), &JobWorker::event, &window, [&epochs](const zd::JobEvent& e) {
       if (const auto* f = std::get_if<zd::EpochFinished>(&e)) epochs.push_back(*f);
     });
-    QSignalSpy finished(window.worker(), &SearchWorker::finished);
+    QSignalSpy finished(window.worker(), &JobWorker::finished);
     // The window's first layout and paint are not the search's doing: let them pass.
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTest::qWait(200);
@@ -91,7 +91,7 @@ class TestMainWindow : public QObject {
       ++asked;
       return answer;
     });
-    QSignalSpy finished(window->worker(), &SearchWorker::finished);
+    QSignalSpy finished(window->worker(), &JobWorker::finished);
     QVERIFY(window->startSearch(tinySearchConfig(data_, run, 30)));
     QTRY_VERIFY_WITH_TIMEOUT(window->model()->data().epoch.size() >= 1, 60000);
 
@@ -118,10 +118,10 @@ class TestMainWindow : public QObject {
     QCOMPARE(again.model()->data().state, RunState::Cancelled);
     QVERIFY(again.resumeAction()->isEnabled());
     const int done = again.model()->data().epoch.size();
-    QSignalSpy resumed(again.worker(), &SearchWorker::event);
+    QSignalSpy resumed(again.worker(), &JobWorker::event);
     QVERIFY(again.resumeRun(run));
     QTRY_VERIFY_WITH_TIMEOUT(!resumed.isEmpty(), 30000);
-    const auto started = qvariant_cast<zd::SearchEvent>(resumed.at(0).at(0));
+    const auto started = qvariant_cast<zd::JobEvent>(resumed.at(0).at(0));
     QCOMPARE(std::get<zd::RunStarted>(started).start_epoch, done);
     again.worker()->cancel();
     QVERIFY(again.worker()->wait(60000));
@@ -131,7 +131,7 @@ class TestMainWindow : public QObject {
     MainWindow window;
     window.show();
     const QString missing = dir_.filePath("missing.npz");
-    QSignalSpy finished(window.worker(), &SearchWorker::finished);
+    QSignalSpy finished(window.worker(), &JobWorker::finished);
     QVERIFY(window.startSearch(tinySearchConfig(missing, dir_.filePath("run-error"), 1)));
     QVERIFY(finished.wait(30000));
     QMessageBox* box = nullptr;

@@ -25,7 +25,7 @@
 #include "ui/results/retrain_dialog.h"
 #include "ui/results/search_outcome.h"
 #include "ui/wizard/config_fields.h"
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -97,7 +97,7 @@ HandRun writeHandRun(const QString& dir, const QString& data, bool derivation) {
   config.out = dir.toStdString();
   config.search.network.channels = static_cast<int>(kHandChannels);
   config.search.network.cells = 2;
-  config.search.budget.preset = "custom";
+  config.search.budget.preset = zd::BudgetPreset::Custom;
   config.search.budget.min_params = r.lo;
   config.search.budget.max_params = r.hi;
   run.writeConfig(config);
@@ -157,7 +157,7 @@ class TestResultsPanel : public QObject {
     data_ = writeTinyNpz(dir_.path(), /*train=*/128);
     run_ = dir_.filePath(QStringLiteral("run"));
     MainWindow window;
-    QSignalSpy finished(window.worker(), &SearchWorker::finished);
+    QSignalSpy finished(window.worker(), &JobWorker::finished);
     QVERIFY(window.startSearch(tinySearchConfig(data_, run_, 2)));
     QVERIFY(finished.wait(120000));
     QCOMPARE(finished.at(0).at(1).toBool(), false);
@@ -285,7 +285,7 @@ class TestResultsPanel : public QObject {
     window.show();
     QVERIFY(window.openRun(run_));
     ResultsPanel* results = window.results();
-    QSignalSpy trained(window.worker(), &SearchWorker::trainingFinished);
+    QSignalSpy trained(window.worker(), &JobWorker::trainingFinished);
     QSignalSpy evaluated(results, &ResultsPanel::evaluationFinished);
     RetrainDialog* dialog = results->openRetrainDialog();
     QVERIFY(dialog);
@@ -293,7 +293,7 @@ class TestResultsPanel : public QObject {
     QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
     dialog->okButton()->click();
     QVERIFY(window.worker()->isRunning());
-    QCOMPARE(window.worker()->job(), SearchWorker::Job::Training);
+    QCOMPARE(window.worker()->job(), JobWorker::Job::Training);
     QVERIFY(!results->retrainButton()->isEnabled());  // one job at a time
     QVERIFY(results->cancelButton()->isVisible());
     QVERIFY(trained.wait(120000));
@@ -369,7 +369,7 @@ class TestResultsPanel : public QObject {
     MainWindow window;
     QVERIFY(window.openRun(run_));
     ResultsPanel* results = window.results();
-    QSignalSpy trained(window.worker(), &SearchWorker::trainingFinished);
+    QSignalSpy trained(window.worker(), &JobWorker::trainingFinished);
     QSignalSpy evaluated(results, &ResultsPanel::evaluationFinished);
     // The run was retrained before: starting over asks first, then archives that training.
     int asked = 0;
@@ -383,7 +383,7 @@ class TestResultsPanel : public QObject {
     dialog->okButton()->click();
     // Cancel once the first epoch is done.
     bool cancelled = false;
-    connect(window.worker(), &SearchWorker::event, &window, [&](const zd::SearchEvent& e) {
+    connect(window.worker(), &JobWorker::event, &window, [&](const zd::JobEvent& e) {
       if (std::holds_alternative<zd::TrainEpochFinished>(e) && !cancelled) {
         cancelled = true;
         results->cancelButton()->click();
@@ -439,7 +439,7 @@ class TestResultsPanel : public QObject {
     results->setReplaceConfirmation([]() { return true; });
     int asked = 0;
     window->setStopConfirmation([&asked]() { return ++asked > 0; });
-    QSignalSpy trained(window->worker(), &SearchWorker::trainingFinished);
+    QSignalSpy trained(window->worker(), &JobWorker::trainingFinished);
     RetrainDialog* dialog = results->openRetrainDialog();
     QVERIFY(dialog);
     makeShort(dialog, 500);

@@ -107,7 +107,7 @@ class TestRunModel : public QObject {
   // A resumed run logs the epoch its crash lost again: it is drawn once.
   void resumedLogDrawsRepeatedEpochsOnce() {
     auto events = syntheticRun();
-    std::vector<zd::SearchEvent> crashed(events.begin(), events.end() - 1);  // no run_finished
+    std::vector<zd::JobEvent> crashed(events.begin(), events.end() - 1);  // no run_finished
     zd::RunStarted resumed = std::get<zd::RunStarted>(events.front());
     resumed.start_epoch = 2;
     crashed.push_back(resumed);

@@ -14,7 +14,7 @@
 #include "ui/wizard/budget_page.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/data_page.h"
-#include "ui/wizard/run_estimate.h"
+#include "core/bench/run_time_estimate.h"
 #include "ui/wizard/run_page.h"
 #include "ui/wizard/schedule_page.h"
 #include "ui/wizard/search_setup.h"
@@ -215,7 +215,7 @@ class TestSearchWizard : public QObject {
     const zd::RunConfig c = wizard->config();
     QCOMPARE(c.device, std::string("cpu"));
     QCOMPARE(QString::fromStdString(c.data.path), data_);
-    QCOMPARE(c.search.budget.preset, std::string("custom"));
+    QCOMPARE(std::string(zd::nameOf(c.search.budget.preset)), std::string("custom"));
     QCOMPARE(c.search.budget.min_params, 200000.0);
     QCOMPARE(c.search.budget.max_params, 1500000.0);
     QCOMPARE(c.search.epochs, 30);
@@ -388,7 +388,7 @@ class TestSearchWizard : public QObject {
     facts.classes = 2;
     facts.image_size = 28;
     facts.search_images = 320;
-    const RunEstimate e = estimateRunTime(config, facts);
+    const zd::RunTimeEstimate e = zd::estimateRunTime(config, facts.shape());
     QVERIFY(e.step_seconds > 0 && e.phase2_step_seconds > 0);
     const double steps = std::ceil(320 * (1.0 - config.data.arch_fraction) / config.search.batch);
     QVERIFY(std::abs(e.seconds - steps * (2 * e.step_seconds + 3 * e.phase2_step_seconds)) < 1e-9 * e.seconds + 1e-12);

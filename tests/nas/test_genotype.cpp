@@ -1,11 +1,13 @@
 #include "core/common/error.h"
 #include "core/nas/genotype.h"
+#include "core/nas/tensor_rows.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <QtTest>
 
+#include <functional>
 #include <random>
 
 using zd::EdgeChoice;
@@ -124,6 +126,56 @@ class TestGenotype : public QObject {
       for (const StageGenotype& s : g.stages) QVERIFY(StageGenotype::fromString(s.toString(), s.depth) == s);
       const auto text = g.toJson().dump();
       QVERIFY(Genotype::fromJson(nlohmann::json::parse(text)) == g);
+      QVERIFY(Genotype::fromString(g.toString()) == g);
+    }
+    QVERIFY(Genotype::fromString("").empty());
+  }
+
+  void fromStringSaysWhy_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("reason");
+    const QString none = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+    QTest::newRow("no stage prefix") << none << "expected \"stage 1 (depth <d>)";
+    QTest::newRow("unknown op") << "stage 1 (depth 1): |conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+                                << "unknown op 'conv_9x9'";
+    QTest::newRow("missing node") << "stage 1 (depth 1): |none~0|+|none~0|none~1|" << "node groups";
+    QTest::newRow("stages out of order") << "stage 2 (depth 1): " + none << "expected \"stage 1";
+    QTest::newRow("depth 0") << "stage 1 (depth 0): " + none << "depth";
+  }
+  void fromStringSaysWhy() {
+    QFETCH(QString, text);
+    QFETCH(QString, reason);
+    try {
+      Genotype::fromString(text.toStdString());
+      QFAIL("expected ConfigError");
+    } catch (const zd::ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains(reason), e.what());
+    }
+  }
+
+  // liveNodes against an independent definition: node i is live when some path
+  // 0 -> ... -> 3 through present edges visits it (paths enumerated), for all 64
+  // edge subsets.
+  void liveNodesAreThoseOnSomeInputToOutputPath() {
+    for (int mask = 0; mask < (1 << zd::kEdges); ++mask) {
+      std::array<bool, zd::kEdges> present{};
+      for (int e = 0; e < zd::kEdges; ++e) present[e] = (mask >> e) & 1;
+      std::array<bool, zd::kNodes> expected{};
+      std::vector<int> path{0};
+      std::function<void(int)> walk = [&](int node) {
+        if (node == zd::kNodes - 1) {
+          for (int n : path) expected[n] = true;
+          return;
+        }
+        for (int e = 0; e < zd::kEdges; ++e)
+          if (present[e] && zd::kEdgeFrom[e] == node) {
+            path.push_back(zd::kEdgeTo[e]);
+            walk(zd::kEdgeTo[e]);
+            path.pop_back();
+          }
+      };
+      walk(0);
+      QVERIFY2(zd::liveNodes(present) == expected, qPrintable(QString("edge mask %1").arg(mask)));
     }
   }
 
@@ -196,7 +248,7 @@ class TestGenotype : public QObject {
       oneHot(g, 4, a, b, c);
       // Noise smaller than the one-hot margin must not change the argmax.
       a = a + 0.1 * torch::rand_like(a);
-      QVERIFY(Genotype::derive(a, b, c, 4) == g);
+      QVERIFY(zd::deriveGenotype(a, b, c, 4) == g);
     }
   }
 
@@ -209,7 +261,7 @@ class TestGenotype : public QObject {
     beta[8] = torch::tensor({0.0, 0.4, 0.4});              // 5×5 beats 3×3
     torch::Tensor gamma = torch::zeros({3, 3});            // tie -> depth 1
     gamma[1] = torch::tensor({0.1, 0.6, 0.6});             // depth 2 beats 3
-    const Genotype g = Genotype::derive(alpha, beta, gamma, 3);
+    const Genotype g = zd::deriveGenotype(alpha, beta, gamma, 3);
     QVERIFY((g.stages[0].edges[0] == EdgeChoice{Op::Conv1x1, 7}));
     QVERIFY((g.stages[0].edges[1] == EdgeChoice{Op::None, 7}));  // all-zero row -> none
     QVERIFY((g.stages[1].edges[1] == EdgeChoice{Op::Skip, 7}));
@@ -222,7 +274,7 @@ class TestGenotype : public QObject {
   void deriveInPhaseOneUsesSevenBySevenAndFullDepth() {
     torch::Tensor alpha = torch::zeros({18, 5});
     alpha.select(1, 3).fill_(1.0);  // every edge the variable conv
-    const Genotype g = Genotype::derive(alpha.to(torch::kFloat), torch::Tensor(), torch::Tensor(), 3);
+    const Genotype g = zd::deriveGenotype(alpha.to(torch::kFloat), torch::Tensor(), torch::Tensor(), 3);
     for (const StageGenotype& s : g.stages) {
       QCOMPARE(s.depth, 3);
       for (const EdgeChoice& e : s.edges) QVERIFY((e == EdgeChoice{Op::KernelConv, 7}));
@@ -244,7 +296,7 @@ class TestGenotype : public QObject {
     QFETCH(int, gammaCols);
     QFETCH(QString, named);
     try {
-      Genotype::derive(torch::zeros({alphaRows, 5}), torch::zeros({18, betaCols}), torch::zeros({3, gammaCols}), 3);
+      zd::deriveGenotype(torch::zeros({alphaRows, 5}), torch::zeros({18, betaCols}), torch::zeros({3, gammaCols}), 3);
       QFAIL("expected ConfigError");
     } catch (const zd::ConfigError& e) {
       QVERIFY2(QString(e.what()).contains(named), e.what());

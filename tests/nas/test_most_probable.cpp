@@ -4,6 +4,7 @@
 #include "core/nas/genotype.h"
 #include "core/nas/most_probable.h"
 #include "core/nas/param_count.h"
+#include "core/nas/tensor_rows.h"
 
 #include <torch/torch.h>
 
@@ -215,7 +216,7 @@ class TestMostProbable : public QObject {
     for (int trial = 0; trial < 60; ++trial) {
       const bool phase2 = trial % 2 == 0;
       const ChoiceScores s = randomScores(rng, 1.0, phase2);
-      const Genotype argmax = Genotype::derive(toTensor(s.ops), phase2 ? toTensor(s.kernels) : torch::Tensor(),
+      const Genotype argmax = zd::deriveGenotype(toTensor(s.ops), phase2 ? toTensor(s.kernels) : torch::Tensor(),
                                                phase2 ? toTensor(s.depths) : torch::Tensor(), kDepth);
       const auto found = zd::mostProbableArchitecture(s, shape, std::nullopt);
       QVERIFY(found.has_value());
@@ -248,7 +249,7 @@ class TestMostProbable : public QObject {
     const int stage = 1;
     for (int e = 0; e < zd::kEdges; ++e)
       if (zd::kEdgeTo[e] == 3) s.ops[stage * zd::kEdges + e] = {0.0, -3, -3, -3, -3};  // none by far
-    const Genotype argmax = Genotype::derive(toTensor(s.ops), toTensor(s.kernels), toTensor(s.depths), kDepth);
+    const Genotype argmax = zd::deriveGenotype(toTensor(s.ops), toTensor(s.kernels), toTensor(s.depths), kDepth);
     QVERIFY(!argmax.stages[stage].outputConnected());
     const CountShape shape{1, 4, 2};
     const auto free = zd::mostProbableArchitecture(s, shape, std::nullopt);

@@ -110,7 +110,7 @@ class TestCliSearchOptions : public QObject {
     QCOMPARE(s.arch.lr, 0.01);
     QCOMPARE(s.arch.rounds, 5);
     QCOMPARE(s.arch.mu_scale, 0.01);
-    QCOMPARE(s.arch.estimator, std::string("darts1"));
+    QCOMPARE(std::string(zd::nameOf(s.arch.estimator)), std::string("darts1"));
     QCOMPARE(s.budget.lambda0, 10.0);
     QVERIFY(s.distribution == zd::Distribution::Softmax);
     QCOMPARE(s.size_search, false);
@@ -120,7 +120,7 @@ class TestCliSearchOptions : public QObject {
     QCOMPARE(s.augment.crop_padding, 2);
     QCOMPARE(c.data.arch_fraction, 0.3);
     QCOMPARE(s.checkpoint_every, 0);
-    QCOMPARE(s.precision, std::string("bf16"));
+    QCOMPARE(std::string(zd::nameOf(s.precision)), std::string("bf16"));
     QCOMPARE(c.cudnn_benchmark, false);
     QCOMPARE(c.out, std::string("runs/x"));
   }
@@ -159,7 +159,7 @@ class TestCliSearchOptions : public QObject {
     QFETCH(double, max);
     const auto parsed = parse({"--data", "a.npz", "--budget", value.toStdString()});
     const zd::RunConfig c = parsed->resolve();
-    QCOMPARE(QString::fromStdString(c.search.budget.preset), preset);
+    QCOMPARE(QString::fromLatin1(zd::nameOf(c.search.budget.preset)), preset);
     QCOMPARE(c.search.budget.min_params, min);
     QCOMPARE(c.search.budget.max_params, max);
   }
@@ -189,7 +189,7 @@ class TestCliSearchOptions : public QObject {
       const QString message = e.what();
       QVERIFY2(message.startsWith("--budget: ") && message.contains(reason), qPrintable(message));
     }
-    QCOMPARE(budget.preset, std::string("none"));  // untouched
+    QCOMPARE(std::string(zd::nameOf(budget.preset)), std::string("none"));  // untouched
     // The parser refuses it too, before anything runs.
     QVERIFY_THROWS_EXCEPTION(CLI::ValidationError,
                              parse({"--data", "a.npz", "--budget", value.toStdString()}));
@@ -200,7 +200,7 @@ class TestCliSearchOptions : public QObject {
         R"({"data": {"path": "a.npz"},
             "search": {"budget": {"preset": "custom", "min_params": 1, "max_params": 2}}})");
     const zd::RunConfig c = parse({"--config", file, "--budget", "medium"})->resolve();
-    QCOMPARE(c.search.budget.preset, std::string("medium"));
+    QCOMPARE(std::string(zd::nameOf(c.search.budget.preset)), std::string("medium"));
     QCOMPARE(c.search.budget.max_params, 0.0);  // the preset's band is computed later
   }
 

@@ -61,7 +61,7 @@ SearchRun search(const zd::SearchData& data, const torch::Device& device, const 
   EventRecorder rec;
   zd::StopToken stop;
   if (cut)
-    rec.hook = [&stop](const zd::SearchEvent& e) {
+    rec.hook = [&stop](const zd::JobEvent& e) {
       if (std::holds_alternative<zd::EpochFinished>(e)) stop.cancel = true;
     };
   SearchRun run;

@@ -16,7 +16,7 @@ void appendRaw(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::app | std::ios::binary) << text;
 }
 
-QStringList namesOf(const std::vector<zd::SearchEvent>& events) {
+QStringList namesOf(const std::vector<zd::JobEvent>& events) {
   QStringList names;
   for (const auto& e : events) names << QString::fromStdString(zd::eventName(e));
   return names;

@@ -73,11 +73,11 @@ class TestRunConfig : public QObject {
     config.search.distribution = zd::Distribution::Softmax;
     config.search.seed = 18446744073709551615ULL;  // the largest seed survives
     config.search.weights.weight_decay = 1.0 / 3.0;
-    config.search.budget.preset = "custom";
+    config.search.budget.preset = zd::BudgetPreset::Custom;
     config.search.budget.min_params = 200000;
     config.search.budget.max_params = 1.5e6;
     config.search.temperature.anneal = false;
-    config.search.arch.estimator = "darts1";
+    config.search.arch.estimator = zd::Estimator::Darts1;
     config.device = "cuda:1";
     config.out = "runs/a";
     const json j = zd::toJson(config);

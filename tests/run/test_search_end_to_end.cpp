@@ -62,7 +62,7 @@ zd::RunConfig tinyConfig(const fs::path& data, const fs::path& out) {
   s.batch = 16;
   s.arch.rounds = 2;             // several architecture updates per epoch on 120 images
   s.temperature.every = 1;
-  s.budget.preset = "small";
+  s.budget.preset = zd::BudgetPreset::Small;
   s.budget.scale = 1e3;          // a tiny net's counts are ~10k: make the penalty felt
   s.seed = 3;
   return c;
@@ -172,7 +172,7 @@ class TestSearchEndToEnd : public QObject {
     Recorder rec;
     zd::StopToken stop;
     auto config = tinyConfig(data_, dir_ / "argmax");
-    config.search.derive = "argmax";
+    config.search.derive = zd::DeriveMode::Argmax;
     const auto outcome = zd::runSearch(config, rec, stop, false);
     const zd::Derivation& d = outcome.result.derivation;
     QCOMPARE(QString::fromStdString(d.method), QString("argmax"));
@@ -187,23 +187,23 @@ class TestSearchEndToEnd : public QObject {
     Recorder rec;
     zd::StopToken stop;
     auto free = tinyConfig(data_, dir_ / "free");
-    free.search.budget.preset = "none";
+    free.search.budget.preset = zd::BudgetPreset::None;
     zd::runSearch(free, rec, stop, false);
     const zd::CountShape shape{1, 4, 3};
     zd::BudgetOptions medium;
-    medium.preset = "medium";
+    medium.preset = zd::BudgetPreset::Medium;
     const auto band = zd::budgetFromRun(medium, dir_ / "free", shape, 1, 7);
     const auto again = zd::budgetFromRun(medium, dir_ / "free", shape, 1, 7);
     QCOMPARE(band.min, again.min);
     const zd::ParamWindow space = zd::spaceSizeRange(shape, 1);
     QVERIFY(band.min < band.max && band.min >= double(space.min) && band.max <= double(space.max));
     zd::BudgetOptions small;
-    small.preset = "small";
+    small.preset = zd::BudgetPreset::Small;
     QCOMPARE(zd::budgetFromRun(small, dir_ / "free", shape, 1, 7).min, double(space.min));  // small starts at the smallest
     // The whole run through the CLI's setting: the band in force is the one computed here.
     Recorder banded;
     auto from = tinyConfig(data_, dir_ / "from-free");
-    from.search.budget.preset = "medium";
+    from.search.budget.preset = zd::BudgetPreset::Medium;
     from.search.budget.from_run = (dir_ / "free").string();
     zd::runSearch(from, banded, stop, false);
     const auto started = banded.all<zd::RunStarted>().front();
@@ -226,7 +226,7 @@ class TestSearchEndToEnd : public QObject {
     zd::StopToken stop;
     auto config = tinyConfig(data_, dir_ / "unreachable");
     const int64_t smallest = zd::fixedParams(1, 4, 3);
-    config.search.budget.preset = "custom";
+    config.search.budget.preset = zd::BudgetPreset::Custom;
     config.search.budget.min_params = double(smallest + 1);  // the cheapest weighted edge has 20 weights
     config.search.budget.max_params = double(smallest + 10);
     try {
@@ -246,7 +246,7 @@ class TestSearchEndToEnd : public QObject {
     // Interrupt in the middle of epoch 1 (just after the phase switch), then resume.
     Recorder first;
     zd::StopToken stop;
-    first.hook = [&stop](const zd::SearchEvent& e) {
+    first.hook = [&stop](const zd::JobEvent& e) {
       if (const auto* s = std::get_if<zd::StepProgress>(&e); s && s->epoch == 1 && s->step == 3)
         stop.cancel.store(true);
     };

@@ -14,7 +14,7 @@ namespace {
 // The preset band for the spec's default network (C = 16, N = 3, grayscale, 2 classes).
 zd::BudgetBand preset(const std::string& name, uint64_t seed = 1) {
   zd::BudgetOptions o;
-  o.preset = name;
+  o.preset = *zd::enumFromName<zd::BudgetPreset>(name);
   return zd::resolveBudget(o, 1, 16, 3, 2, seed);
 }
 
@@ -123,7 +123,7 @@ class TestBudget : public QObject {
 
   void presetFollowsCustomPercentiles() {
     zd::BudgetOptions o;
-    o.preset = "small";
+    o.preset = zd::BudgetPreset::Small;
     o.small_lo = 10;
     o.small_hi = 30;
     o.samples = 300;
@@ -135,7 +135,7 @@ class TestBudget : public QObject {
 
   void customBandIsTakenAsGiven() {
     zd::BudgetOptions o;
-    o.preset = "custom";
+    o.preset = zd::BudgetPreset::Custom;
     o.min_params = 1e5;
     o.max_params = 2.5e5;
     const zd::BudgetBand band = zd::resolveBudget(o, 1, 16, 3, 2, 0);
@@ -163,7 +163,7 @@ class TestBudget : public QObject {
     QFETCH(int, samples);
     QFETCH(QString, named);
     zd::BudgetOptions o;
-    o.preset = presetName.toStdString();
+    o.preset = *zd::enumFromName<zd::BudgetPreset>(presetName.toStdString());
     o.min_params = minParams;
     o.max_params = maxParams;
     o.samples = samples;
@@ -201,7 +201,7 @@ class TestBudget : public QObject {
 
   void rejectsInvertedPercentileBand() {
     zd::BudgetOptions o;
-    o.preset = "large";
+    o.preset = zd::BudgetPreset::Large;
     o.large_lo = 95;
     o.large_hi = 80;
     QVERIFY_THROWS_EXCEPTION(zd::ConfigError, zd::resolveBudget(o, 1, 16, 3, 2, 0));

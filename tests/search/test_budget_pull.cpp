@@ -26,7 +26,7 @@ Trace run(const std::function<void(zd::SearchOptions&)>& tweak, double t0 = 1.0)
   options.arch.rounds = 1;          // an update every step
   options.switch_epoch = 0;         // phase 2 (and the penalty) from the start
   options.temperature.t0 = t0;
-  options.parallel_copies = "off";
+  options.parallel_copies = zd::ParallelCopies::Off;
   options.budget.scale = 1e3;       // a tiny net's counts are ~10k: make the penalty felt
   tweak(options);
   zd::SupernetOptions network;
@@ -63,7 +63,7 @@ class TestBudgetPull : public QObject {
 
   void fullPenaltyGradientPullsAtEveryUpdate() {
     const Trace full = run([](zd::SearchOptions&) {});  // the defaults: full, momentum copied
-    const Trace projected = run([](zd::SearchOptions& o) { o.arch.penalty_gradient = "projected"; });
+    const Trace projected = run([](zd::SearchOptions& o) { o.arch.penalty_gradient = zd::PenaltyGradient::Projected; });
     QCOMPARE(full.counts.size(), size_t(9));
     for (size_t i = 1; i < full.counts.size(); ++i)
       QVERIFY2(full.counts[i] < full.counts[i - 1],
@@ -86,7 +86,7 @@ class TestBudgetPull : public QObject {
     const auto exact = run(cold, 1e-3);
     const auto soft = run([&](zd::SearchOptions& o) {
       cold(o);
-      o.arch.penalty_path = "softmax";
+      o.arch.penalty_path = zd::PenaltyPath::Softmax;
     }, 1e-3);
     qInfo("cold search: count fell by %.0f (sparsemax path), %.0f (softmax path)", drop(exact), drop(soft));
     QCOMPARE(drop(exact), 0.0);

@@ -22,7 +22,7 @@ Snapshot runSearch(const std::string& parallel_copies, bool* parallel) {
   options.batch = 8;
   options.arch.rounds = 3;
   options.switch_epoch = 1;
-  options.parallel_copies = parallel_copies;
+  options.parallel_copies = *zd::enumFromName<zd::ParallelCopies>(parallel_copies);
   zd::SupernetOptions network;
   network.classes = 3;
   network.channels = 4;
@@ -77,9 +77,9 @@ class TestParallelCopies : public QObject {
     auto on = [](const std::string& setting, bool cpu, int threads, int batch,
                  const std::string& estimator = "zo") {
       zd::SearchOptions o;
-      o.parallel_copies = setting;
+      o.parallel_copies = *zd::enumFromName<zd::ParallelCopies>(setting);
       o.batch = batch;
-      o.arch.estimator = estimator;
+      o.arch.estimator = *zd::enumFromName<zd::Estimator>(estimator);
       return zd::trainsCopiesSideBySide(o, cpu, threads);
     };
     QVERIFY(on("auto", /*cpu=*/true, /*threads=*/2, /*batch=*/16));

@@ -132,7 +132,7 @@ class TestWeightStep : public QObject {
     zd::SearchOptions o;
     o.network.channels = 4;
     o.network.cells = 2;
-    o.precision = "bf16";
+    o.precision = zd::Precision::Bf16;
     try {
       zd::SearchEngine engine(o, tinyNetwork(), zd::BudgetBand{}, torch::kCPU);
       QFAIL("bf16 on the CPU was accepted");

@@ -44,7 +44,7 @@ class TestTrainOptions : public QObject {
     QCOMPARE(o.augment.resize, 32);
     QCOMPARE(o.augment.crop_padding, 4);
     QVERIFY(o.augment.flip);
-    QCOMPARE(QString::fromStdString(o.derive), QString("argmax"));
+    QCOMPARE(QString::fromLatin1(zd::nameOf(o.derive)), QString("argmax"));
   }
 
   void roundTrip() {
@@ -54,7 +54,7 @@ class TestTrainOptions : public QObject {
     o.lr_min = 1e-5;
     o.mixing = false;
     o.augment.resize = 0;
-    o.derive = "sample";
+    o.derive = zd::TrainDerive::Sample;
     o.derive_seed = 18446744073709551615ULL;  // the largest seed
     const json j = zd::toJson(o);
     QCOMPARE(j.at("augment").at("resize").get<int>(), 0);
@@ -82,7 +82,7 @@ class TestTrainOptions : public QObject {
     QTest::newRow("fraction") << R"({"epochs": 2.5})" << "config key 'train.epochs': expected an integer";
     QTest::newRow("out of range") << R"({"epochs": 0})" << "config key 'train.epochs': must be at least 1, got 0";
     QTest::newRow("negative seed") << R"({"seed": -1})" << "config key 'train.seed': expected a non-negative integer";
-    QTest::newRow("derive") << R"({"derive": "best"})" << "config key 'train.derive': must be \"argmax\"";
+    QTest::newRow("derive") << R"({"derive": "best"})" << "config key 'train.derive': expected \"argmax\" or \"sample\"";
     QTest::newRow("group not object") << R"({"augment": 3})" << "config key 'train.augment': expected an object";
     QTest::newRow("lr_min above lr") << R"({"lr_min": 0.5})" << "config key 'train.lr_min': must be between 0 and lr";
     QTest::newRow("smoothing") << R"({"label_smoothing": 1})" << "config key 'train.label_smoothing'";

@@ -23,9 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class Quiet : public zd::SearchObserver {
+class Quiet : public zd::JobObserver {
  public:
-  void onEvent(const zd::SearchEvent&) override {}
+  void onEvent(const zd::JobEvent&) override {}
 };
 
 zd::Genotype genotype() {
@@ -152,13 +152,13 @@ class TestTrainRun : public QObject {
       log.onEvent(early);
       log.onEvent(last);
     }
-    config.train.derive = "sample";
+    config.train.derive = zd::TrainDerive::Sample;
     const auto g = zd::genotypeToTrain(out, config);
     for (const auto& stage : g.stages) {
       QCOMPARE(stage.depth, 2);
       for (const auto& e : stage.edges) QVERIFY(e.op == zd::Op::Skip);
     }
-    config.train.derive = "argmax";
+    config.train.derive = zd::TrainDerive::Argmax;
     QVERIFY(zd::genotypeToTrain(out, config) == genotype());
   }
 

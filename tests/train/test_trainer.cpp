@@ -3,6 +3,7 @@
 // epochs, and a run interrupted mid-epoch and resumed equals an uninterrupted one.
 #include "core/common/error.h"
 #include "core/train/inference.h"
+#include "core/train/curves_csv.h"
 #include "core/train/trainer.h"
 #include "tests/common/bar_images.h"
 #include "tests/common/event_recorder.h"
@@ -67,8 +68,8 @@ class TestTrainer : public QObject {
     const auto started = rec.all<zd::TrainStarted>().front();
     QCOMPARE(started.steps_per_epoch, 8);  // 120 images / 16, rounded up
     QCOMPARE(started.params, zd::countParameters(*r.network));
-    QCOMPARE(rec.all<zd::StepProgress>().size(), size_t(3 * 8));
-    QCOMPARE(rec.all<zd::CheckpointWritten>().size(), size_t(3));
+    QCOMPARE(rec.all<zd::TrainStepProgress>().size(), size_t(3 * 8));
+    QCOMPARE(rec.all<zd::TrainCheckpointWritten>().size(), size_t(3));
     const auto epochs = rec.all<zd::TrainEpochFinished>();
     QCOMPARE(epochs.size(), size_t(3));
     // The kept epoch is the first with the highest validation accuracy.
@@ -105,8 +106,8 @@ class TestTrainer : public QObject {
     // Cancel in the middle of epoch 1, then resume from the checkpoint that wrote.
     Recorder first;
     zd::StopToken stop;
-    first.hook = [&stop](const zd::SearchEvent& e) {
-      if (const auto* s = std::get_if<zd::StepProgress>(&e); s && s->epoch == 1 && s->step == 3)
+    first.hook = [&stop](const zd::JobEvent& e) {
+      if (const auto* s = std::get_if<zd::TrainStepProgress>(&e); s && s->epoch == 1 && s->step == 3)
         stop.cancel.store(true);
     };
     const auto b1 = zd::Trainer(o, barGenotype(), torch::kCPU, dir_ / "cut.pt").run(data_, first, stop, false);
@@ -117,7 +118,7 @@ class TestTrainer : public QObject {
     const auto b2 = zd::Trainer(o, barGenotype(), torch::kCPU, dir_ / "cut.pt").run(data_, second, stop2, true);
     QVERIFY(!b2.cancelled);
     QCOMPARE(second.all<zd::TrainStarted>().front().start_epoch, 1);
-    QCOMPARE(second.all<zd::StepProgress>().front().step, 4);  // continues after step 3
+    QCOMPARE(second.all<zd::TrainStepProgress>().front().step, 4);  // continues after step 3
 
     QCOMPARE(b2.curves.size(), a.curves.size());
     for (size_t i = 0; i < a.curves.size(); ++i) {
@@ -145,7 +146,7 @@ class TestTrainer : public QObject {
     } catch (const zd::IoError& e) {
       QVERIFY2(QString(e.what()).contains("none.pt"), e.what());
     }
-    QVERIFY(std::holds_alternative<zd::RunFailed>(rec.events.back()));
+    QVERIFY(std::holds_alternative<zd::TrainFailed>(rec.events.back()));
     // A checkpoint of another genotype.
     auto other = barGenotype();
     other.stages[0].edges[0].kernel = 7;

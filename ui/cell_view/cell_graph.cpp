@@ -1,28 +1,16 @@
-// LibTorch (through genotype.h) before any Qt header: Qt's `slots` macro breaks it.
-#include "core/common/error.h"
-#include "core/nas/genotype.h"
-
 #include "ui/cell_view/cell_graph.h"
-
-#include <QRegularExpression>
-#include <QStringList>
 
 #include <algorithm>
 
-using namespace zd;  // the engine's value types (events, search-space constants)
+using namespace zd;  // the engine's value types (genotype, search-space constants)
 
 namespace {
 
-// Index of the largest entry; ties go to the lower index, as in Genotype::derive (§6).
-int argmax(const std::vector<double>& row) {
-  int best = 0;
-  for (int i = 1; i < static_cast<int>(row.size()); ++i)
-    if (row[i] > row[best]) best = i;
-  return best;
-}
-
+// The nodes on an input-to-output path through the drawn edges (zd::liveNodes).
 CellGraph finish(CellGraph cell) {
-  cell.live = liveNodes(cell.edges);
+  std::array<bool, kEdges> present{};
+  for (const CellEdge& e : cell.edges) present[edgeIndex(e.to, e.from)] = true;
+  cell.live = liveNodes(present);
   return cell;
 }
 
@@ -32,41 +20,12 @@ QString CellEdge::label() const {
   return QString::fromStdString(opName(static_cast<Op>(op), kernel > 0 ? kernel : kKernelSizes[0]));
 }
 
-std::array<bool, kNodes> liveNodes(const QVector<CellEdge>& edges) {
-  // Edges only go from lower to higher nodes, so one forward and one backward pass
-  // settle reachability from the input and to the output.
-  std::array<bool, kNodes> fromInput{}, toOutput{}, live{};
-  fromInput[0] = true;
-  for (int to = 1; to < kNodes; ++to)
-    for (const CellEdge& e : edges)
-      if (e.to == to && e.op != static_cast<int>(Op::None) && fromInput[e.from]) fromInput[to] = true;
-  toOutput[kNodes - 1] = true;
-  for (int from = kNodes - 2; from >= 0; --from)
-    for (const CellEdge& e : edges)
-      if (e.from == from && e.op != static_cast<int>(Op::None) && toOutput[e.to]) toOutput[from] = true;
-  for (int i = 0; i < kNodes; ++i) live[i] = fromInput[i] && toOutput[i];
-  return live;
-}
-
-QVector<CellGraph> cellsFromGenotype(const QString& genotype, QString* error) {
-  static const QRegularExpression line(QStringLiteral("^\\s*stage\\s+(\\d+)\\s+\\(depth\\s+(\\d+)\\):\\s*(\\S+)\\s*$"));
+QVector<CellGraph> cellsFromGenotype(const Genotype& genotype) {
   QVector<CellGraph> cells;
-  const QStringList lines = genotype.split('\n', Qt::SkipEmptyParts);
-  for (const QString& text : lines) {
-    const auto m = line.match(text);
-    if (!m.hasMatch()) {
-      if (error) *error = QStringLiteral("genotype line \"%1\": expected \"stage <n> (depth <d>): <cell>\"").arg(text);
-      return {};
-    }
-    StageGenotype stage;
-    try {
-      stage = StageGenotype::fromString(m.captured(3).toStdString(), m.captured(2).toInt());
-    } catch (const Error& e) {
-      if (error) *error = QString::fromUtf8(e.what());
-      return {};
-    }
+  for (int s = 0; s < static_cast<int>(genotype.stages.size()); ++s) {
+    const StageGenotype& stage = genotype.stages[static_cast<size_t>(s)];
     CellGraph cell;
-    cell.stage = m.captured(1).toInt() - 1;
+    cell.stage = s;
     cell.depth = stage.depth;
     for (int e = 0; e < kEdges; ++e) {
       const EdgeChoice& c = stage.edges[e];
@@ -76,7 +35,6 @@ QVector<CellGraph> cellsFromGenotype(const QString& genotype, QString* error) {
     }
     cells.append(finish(cell));
   }
-  if (cells.isEmpty() && error) *error = QStringLiteral("genotype text is empty");
   return cells;
 }
 
@@ -88,7 +46,7 @@ QVector<CellGraph> cellsFromDistributions(const ArchDistributions& d, int maxDep
     cell.stage = s;
     cell.depth = std::max(1, maxDepth);
     if (s < static_cast<int>(d.gamma.size()) && !d.gamma[s].empty()) {
-      cell.depth = argmax(d.gamma[s]) + 1;
+      cell.depth = argmaxIndex(d.gamma[s]) + 1;
       cell.depthWeights = QVector<double>(d.gamma[s].begin(), d.gamma[s].end());
     }
     for (int e = 0; e < kEdges; ++e) {

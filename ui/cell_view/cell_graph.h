@@ -1,10 +1,11 @@
 // What the cell viewer draws, as plain data: per stage the list of drawable edges
-// of the cell DAG. Built by pure functions from a genotype string or from the
-// search's distributions, so the drawing is testable without pixels (STYLE.md 6).
+// of the cell DAG. Built by pure functions from a genotype or from the search's
+// distributions, so the drawing is testable without pixels (STYLE.md 6).
 #pragma once
 
+#include "core/nas/arch_distributions.h"
+#include "core/nas/genotype.h"
 #include "core/nas/search_space.h"
-#include "core/search/search_events.h"
 
 #include <QString>
 #include <QVector>
@@ -40,10 +41,8 @@ struct CellGraph {
   }
 };
 
-// The cells of a genotype in Genotype::toString()'s form, one line per stage
-// ("stage 1 (depth 2): |nor_conv_3x3~0|+|...|"); `none` edges are absent. On a
-// malformed text returns {} and sets *error (when given) to the reason.
-QVector<CellGraph> cellsFromGenotype(const QString& genotype, QString* error = nullptr);
+// The cells of a genotype, one per stage; `none` edges are absent.
+QVector<CellGraph> cellsFromGenotype(const zd::Genotype& genotype);
 
 // The cells during a search: every op with nonzero probability is an edge weighted
 // by it; the variable conv gives one edge per kernel with nonzero β probability
@@ -51,5 +50,3 @@ QVector<CellGraph> cellsFromGenotype(const QString& genotype, QString* error = n
 // is empty. Rows that are missing or malformed give no edges.
 QVector<CellGraph> cellsFromDistributions(const zd::ArchDistributions& distributions, int maxDepth);
 
-// Which nodes lie on an input-to-output path through `edges` (see CellGraph::live).
-std::array<bool, zd::kNodes> liveNodes(const QVector<CellEdge>& edges);

@@ -75,11 +75,10 @@ void CellViewer::display(const QVector<CellGraph>& cells, const QString& note) {
   note_->setText(note);
 }
 
-void CellViewer::setGenotype(const QString& genotype) {
-  QString error;
-  const auto cells = cellsFromGenotype(genotype, &error);
-  display(cells, cells.isEmpty() ? tr("Cannot draw this genotype: %1").arg(error)
-                              : tr("Derived architecture: the argmax op of each edge; 'none' edges are absent."));
+void CellViewer::setGenotype(const zd::Genotype& genotype) {
+  const auto cells = cellsFromGenotype(genotype);
+  display(cells, cells.isEmpty() ? tr("No derived architecture yet.")
+                                 : tr("Derived architecture: the argmax op of each edge; 'none' edges are absent."));
 }
 
 void CellViewer::setDistributions(const ArchDistributions& distributions, int maxDepth) {
@@ -93,7 +92,7 @@ void CellViewer::updateFromModel() {
   const bool haveDistributions = !d.latest.alpha.empty();
   if (source_ == Source::Distributions && haveDistributions)
     setDistributions(d.latest, model_->maxDepth());
-  else if (!d.genotype.isEmpty())
+  else if (!d.genotype.empty())
     setGenotype(d.genotype);
   else
     display({}, tr("The architecture appears after the first architecture update."));

@@ -3,7 +3,7 @@
 // (the kept ops), with Save as PNG or SVG.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "ui/cell_view/cell_graph.h"
 
 #include <QPointer>
@@ -41,8 +41,8 @@ class CellViewer : public QWidget {
   bool saveSvg(const QString& path, QString* error = nullptr) const;
 
  public slots:
-  // Shows a genotype in Genotype::toString()'s form; a malformed one shows its reason.
-  void setGenotype(const QString& genotype);
+  // Shows a genotype (nothing when it is empty).
+  void setGenotype(const zd::Genotype& genotype);
   // Shows every op with nonzero probability; `maxDepth` (N) when γ is not searched.
   void setDistributions(const zd::ArchDistributions& distributions, int maxDepth);
   // Takes the current data of the followed model (see setSource).

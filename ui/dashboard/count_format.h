@@ -1,8 +1,9 @@
-// Parameter counts as people read them: "807k", "4.91M".
+// Parameter counts as people read them ("807k", "4.91M"), as Qt strings: the engine's
+// one formatter (core/common/count_text.h), so the GUI shows what the CLI prints.
 #pragma once
+
+#include "core/common/count_text.h"
 
 #include <QString>
 
-// `count` with a k/M suffix and three significant digits ("950", "12.3k", "4.91M");
-// negative counts keep their sign. Thread-safe (pure function).
-QString formatCount(double count);
+inline QString formatCount(double count) { return QString::fromStdString(zd::formatCount(count)); }

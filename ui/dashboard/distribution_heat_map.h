@@ -3,7 +3,7 @@
 // grey, unmistakable from small positive values, which take the colour scale.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <QColor>
 #include <QRectF>

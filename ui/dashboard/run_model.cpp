@@ -31,7 +31,7 @@ QString comparableDataPath(const std::string& path) {
 // What a run folder holds, read for the model or for an overlay.
 struct LoadedRun {
   RunConfig config;
-  std::vector<SearchEvent> events;
+  std::vector<JobEvent> events;
 };
 
 // Reads config.json and events.jsonl of `runDir`; a folder whose search has not
@@ -57,14 +57,13 @@ RunModel::RunModel(QObject* parent) : QObject(parent) {
   connect(&timer_, &QTimer::timeout, this, &RunModel::flush);
 }
 
-void RunModel::append(const SearchEvent& event) {
+void RunModel::append(const JobEvent& event) {
   fold(event);
   markDirty();
 }
 
-void RunModel::fold(const SearchEvent& event) {
-  // Step and checkpoint events carry no tag: they belong to a retraining while one runs.
-  const bool retraining = data_.retrainRunning || std::holds_alternative<TrainStarted>(event);
+void RunModel::fold(const JobEvent& event) {
+  const bool retraining = isTrainingEvent(event);
   applyEvent(data_, event);
   if (retraining) updateRetrainProgress(event);
   else updateProgress(event);
@@ -103,7 +102,7 @@ void setFractionAndEta(RunProgress& p, double done, int epochs, const QVector<do
 
 }  // namespace
 
-void RunModel::updateProgress(const SearchEvent& event) {
+void RunModel::updateProgress(const JobEvent& event) {
   RunProgress& p = progress_;
   if (const auto* e = std::get_if<RunStarted>(&event)) {
     p = RunProgress{};
@@ -130,14 +129,14 @@ void RunModel::updateProgress(const SearchEvent& event) {
   setFractionAndEta(p, done, epochs, data_.epochSeconds, epochClock_, inEpoch);
 }
 
-void RunModel::updateRetrainProgress(const SearchEvent& event) {
+void RunModel::updateRetrainProgress(const JobEvent& event) {
   RunProgress& p = retrainProgress_;
   if (const auto* e = std::get_if<TrainStarted>(&event)) {
     p = RunProgress{};
     p.epoch = e->start_epoch;
     p.steps = e->steps_per_epoch;
     retrainClock_.start();
-  } else if (const auto* e = std::get_if<StepProgress>(&event)) {
+  } else if (const auto* e = std::get_if<TrainStepProgress>(&event)) {
     if (e->epoch != p.epoch) retrainClock_.start();
     p.epoch = e->epoch;
     p.step = e->step;
@@ -174,7 +173,7 @@ bool RunModel::replay(const QString& runDir, QString* error) {
   runDir_ = QDir(runDir).absolutePath();
   dataPath_ = comparableDataPath(run.config.data.path);
   configCells_ = run.config.search.network.cells;
-  for (const SearchEvent& event : run.events) fold(event);
+  for (const JobEvent& event : run.events) fold(event);
   // A log that ends inside a retraining was interrupted (the program ended): it can
   // only be continued from its checkpoint, like a cancelled one.
   if (data_.retrainRunning) {
@@ -216,7 +215,7 @@ bool RunModel::setRunDirectory(const QString& runDir, QString* error) {
 bool RunModel::addOverlayRun(const QString& runDir, QString* error) {
   RunPlotData other;
   try {
-    for (const SearchEvent& event : loadRun(runDir).events) applyEvent(other, event);
+    for (const JobEvent& event : loadRun(runDir).events) applyEvent(other, event);
   } catch (const Error& e) {
     return fail(error, QString::fromUtf8(e.what()));
   }

@@ -3,7 +3,7 @@
 // coalesced so plots repaint at most ~10 times a second (STYLE.md item 4).
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 #include "ui/dashboard/run_plot_data.h"
 
 #include <QElapsedTimer>
@@ -40,7 +40,7 @@ class RunModel : public QObject {
 
   // Folds one event into the plot data, marks it dirty and arms the coalescing
   // timer; changed() follows within refreshInterval() ms, once per burst.
-  void append(const zd::SearchEvent& event);
+  void append(const zd::JobEvent& event);
 
   // Clears the model and rebuilds it from `runDir`'s config.json and events.jsonl
   // (a damaged last line is ignored), then emits changed() at once. On failure it
@@ -89,9 +89,9 @@ class RunModel : public QObject {
 
  private:
   // Folds one event into the plot data and the search's or the retraining's progress.
-  void fold(const zd::SearchEvent& event);
-  void updateProgress(const zd::SearchEvent& event);
-  void updateRetrainProgress(const zd::SearchEvent& event);
+  void fold(const zd::JobEvent& event);
+  void updateProgress(const zd::JobEvent& event);
+  void updateRetrainProgress(const zd::JobEvent& event);
   void markDirty();
 
   RunPlotData data_;

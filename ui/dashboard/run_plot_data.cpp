@@ -91,7 +91,7 @@ struct Fold {
     d.epochSeconds.append(e.seconds);
     d.computeFraction.append(e.compute_fraction);
     d.argmaxEpochParams.append(static_cast<double>(e.argmax_params));
-    d.genotype = QString::fromStdString(e.genotype);
+    d.genotype = e.genotype;
     d.depths = QVector<int>(e.depths.begin(), e.depths.end());
     d.phase = e.phase;
     d.latest = e.distributions;
@@ -99,17 +99,17 @@ struct Fold {
   void operator()(const CheckpointWritten& e) { d.checkpointEpoch = e.epoch; }
   void operator()(const RunFinished& e) {
     d.state = e.cancelled ? RunState::Cancelled : RunState::Finished;
-    d.genotype = QString::fromStdString(e.genotype);
+    d.genotype = e.genotype;
     d.finalParams = static_cast<double>(e.params);
     d.totalSeconds = e.seconds;
     d.derivation = QString::fromStdString(e.derivation);
-    d.argmaxGenotype = QString::fromStdString(e.argmax_genotype);
+    d.argmaxGenotype = e.argmax_genotype;
     d.argmaxParams = static_cast<double>(e.argmax_params);
     d.derivationChanges.clear();
     for (const std::string& change : e.changes) d.derivationChanges << QString::fromStdString(change);
   }
   void operator()(const RunFailed& e) {
-    if (d.retrainRunning) {  // the retraining failed, not the search before it
+    if (d.retrainRunning) {  // a log from before TrainFailed: the retraining failed
       d.retrainRunning = false;
       d.retrainFailure = QString::fromStdString(e.message);
       return;
@@ -118,7 +118,7 @@ struct Fold {
     d.failure = QString::fromStdString(e.message);
   }
   void operator()(const TrainStarted& e) {
-    d.retrainGenotype = QString::fromStdString(e.genotype);
+    d.retrainGenotype = e.genotype;
     d.retrainParams = static_cast<double>(e.params);
     d.retrainEpochs = e.epochs;
     d.retrainRunning = true;
@@ -138,6 +138,12 @@ struct Fold {
     d.retrainBestEpoch = e.best_epoch;
     d.retrainBestValAccuracy = e.best_val_accuracy;
   }
+  void operator()(const TrainStepProgress&) {}       // not logged; RunModel tracks progress
+  void operator()(const TrainCheckpointWritten&) {}  // the dashboard shows the search's checkpoints
+  void operator()(const TrainFailed& e) {
+    d.retrainRunning = false;
+    d.retrainFailure = QString::fromStdString(e.message);
+  }
   void operator()(const TrainFinished& e) {
     d.retrainRunning = false;
     d.retrainCancelled = e.cancelled;
@@ -152,7 +158,7 @@ bool sameDistributions(const ArchDistributions& a, const ArchDistributions& b) {
 
 }  // namespace
 
-void applyEvent(RunPlotData& data, const SearchEvent& event) { std::visit(Fold{data}, event); }
+void applyEvent(RunPlotData& data, const JobEvent& event) { std::visit(Fold{data}, event); }
 
 bool RunPlotData::operator==(const RunPlotData& o) const {
   return state == o.state && device == o.device && failure == o.failure && epochs == o.epochs &&

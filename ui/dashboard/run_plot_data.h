@@ -2,7 +2,7 @@
 // replayed from events.jsonl) into plain vectors the dashboard panels draw.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <QString>
 #include <QStringList>
@@ -34,7 +34,7 @@ struct RunPlotData {
   // How run_finished's architecture was derived (§6); all empty / 0 in logs from
   // before the in-band derivation.
   QString derivation;          // "argmax" or "in-band"
-  QString argmaxGenotype;      // the paper's argmax architecture
+  zd::Genotype argmaxGenotype;  // the paper's argmax architecture
   double argmaxParams = 0;     // its parameter count
   QStringList derivationChanges;  // what the derivation changed from the argmax
 
@@ -45,7 +45,7 @@ struct RunPlotData {
   QVector<double> epoch, trainLoss, trainAccuracy, archLoss, archAccuracy;  // accuracies in [0, 1]
   QVector<double> derivedParams, expectedParams, epochSeconds, computeFraction;
   QVector<double> argmaxEpochParams;  // the paper's argmax size per epoch (0 in logs from before it)
-  QString genotype;            // Genotype::toString() of the latest derived architecture
+  zd::Genotype genotype;       // the latest derived architecture (empty before the first epoch)
   QVector<int> depths;         // its depth per stage
 
   // --- one entry per architecture_updated (x = running update count)
@@ -54,7 +54,7 @@ struct RunPlotData {
   QVector<QVector<QVector<double>>> alphaHistory;
 
   // --- retraining of the derived network (train_started, train_epoch_finished, train_finished)
-  QString retrainGenotype;
+  zd::Genotype retrainGenotype;
   double retrainParams = 0;
   int retrainEpochs = 0;
   bool retrainRunning = false, retrainCancelled = false;
@@ -74,7 +74,7 @@ struct RunPlotData {
 // Folds one event into `data`. A run_started with start_epoch > 0 (a resumed run)
 // drops what the log holds for epochs >= start_epoch, so a resumed log that repeats
 // an epoch after a crash does not draw it twice. Pure function of its arguments.
-void applyEvent(RunPlotData& data, const zd::SearchEvent& event);
+void applyEvent(RunPlotData& data, const zd::JobEvent& event);
 
 // Human name of a state ("running", "cancelled — resumable", ...).
 QString describeRunState(RunState state);

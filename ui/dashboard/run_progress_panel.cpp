@@ -111,5 +111,6 @@ void RunProgressPanel::refresh(const RunPlotData& d, const RunProgress& p) {
   if (d.state == RunState::Finished || d.state == RunState::Cancelled)
     facts << tr("took %1").arg(formatDuration(d.totalSeconds));
   details_->setText(facts.join(QStringLiteral(" · ")));
-  if (genotype_->toPlainText() != d.genotype) genotype_->setPlainText(d.genotype);
+  const QString genotype = QString::fromStdString(d.genotype.toString());
+  if (genotype_->toPlainText() != genotype) genotype_->setPlainText(genotype);
 }

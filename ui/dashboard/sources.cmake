@@ -2,7 +2,6 @@
 target_sources(zodarts_ui PRIVATE
   dashboard/accuracy_size_plot.cpp
   dashboard/architecture_panel.cpp
-  dashboard/count_format.cpp
   dashboard/count_ticker.cpp
   dashboard/distribution_heat_map.cpp
   dashboard/edge_history_plot.cpp

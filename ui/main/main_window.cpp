@@ -5,7 +5,7 @@
 #include "ui/dashboard/run_model.h"
 #include "ui/results/results_panel.h"
 #include "ui/wizard/search_wizard.h"
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <QAction>
 #include <QApplication>
@@ -25,7 +25,7 @@ const QString kTitle = QStringLiteral("ZO-DARTS++ Studio");
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), worker_(new SearchWorker(this)), model_(new RunModel(this)) {
+    : QMainWindow(parent), worker_(new JobWorker(this)), model_(new RunModel(this)) {
   setWindowTitle(kTitle);
   tabs_ = new QTabWidget(this);
   dashboard_ = new RunDashboard(model_, tabs_);
@@ -45,30 +45,30 @@ MainWindow::MainWindow(QWidget* parent)
                                     "kept, so it can be continued later.")) == QMessageBox::Yes;
   };
 
-  connect(worker_, &SearchWorker::event, this, &MainWindow::onEvent);
-  connect(worker_, &SearchWorker::status, this, [this](const QString& line) { statusBar()->showMessage(line); });
-  connect(worker_, &SearchWorker::failed, this, [this](const QString& message) {
-    showError(worker_->job() == SearchWorker::Job::Training ? tr("The retraining stopped") : tr("The search stopped"),
+  connect(worker_, &JobWorker::event, this, &MainWindow::onEvent);
+  connect(worker_, &JobWorker::status, this, [this](const QString& line) { statusBar()->showMessage(line); });
+  connect(worker_, &JobWorker::failed, this, [this](const QString& message) {
+    showError(worker_->job() == JobWorker::Job::Training ? tr("The retraining stopped") : tr("The search stopped"),
               message);
   });
-  connect(worker_, &SearchWorker::finished, this, &MainWindow::onFinished);
-  connect(worker_, &SearchWorker::trainingFinished, this, &MainWindow::onTrainingFinished);
+  connect(worker_, &JobWorker::finished, this, &MainWindow::onFinished);
+  connect(worker_, &JobWorker::trainingFinished, this, &MainWindow::onTrainingFinished);
   connect(results_, &ResultsPanel::retrainRequested, this, &MainWindow::startRetraining);
-  connect(results_, &ResultsPanel::cancelRequested, worker_, &SearchWorker::cancel);
+  connect(results_, &ResultsPanel::cancelRequested, worker_, &JobWorker::cancel);
   connect(results_, &ResultsPanel::errorOccurred, this, &MainWindow::showError);
   connect(results_, &ResultsPanel::evaluationFinished, this, [this](bool ok) {
     if (ok) statusBar()->showMessage(tr("Evaluated on the test split: metrics.json and report.md are in %1.").arg(runDir_));
   });
-  connect(worker_, &SearchWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
-  connect(worker_, &SearchWorker::runningChanged, this, [this](bool running) {
-    results_->setJobRunning(running, worker_->job() == SearchWorker::Job::Training);
+  connect(worker_, &JobWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
+  connect(worker_, &JobWorker::runningChanged, this, [this](bool running) {
+    results_->setJobRunning(running, worker_->job() == JobWorker::Job::Training);
     newSearch_->setEnabled(!running);
     openRun_->setEnabled(!running);
     resume_->setEnabled(!running && !resumableRun_.isEmpty());
   });
-  connect(dashboard_, &RunDashboard::pauseRequested, worker_, &SearchWorker::pause);
-  connect(dashboard_, &RunDashboard::resumeRequested, worker_, &SearchWorker::resume);
-  connect(dashboard_, &RunDashboard::cancelRequested, worker_, &SearchWorker::cancel);
+  connect(dashboard_, &RunDashboard::pauseRequested, worker_, &JobWorker::pause);
+  connect(dashboard_, &RunDashboard::resumeRequested, worker_, &JobWorker::resume);
+  connect(dashboard_, &RunDashboard::cancelRequested, worker_, &JobWorker::cancel);
   dashboard_->setRunning(false);
   resize(1280, 860);
 }
@@ -142,7 +142,7 @@ bool MainWindow::resumeRun(const QString& runDir) {
   return worker_->resumeRun(runDir);
 }
 
-void MainWindow::onEvent(const zd::SearchEvent& event) {
+void MainWindow::onEvent(const zd::JobEvent& event) {
   if (std::holds_alternative<zd::RunStarted>(event)) {
     // config.json exists from now on: the model can find sibling runs on the same data.
     model_->setRunDirectory(runDir_);

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "core/run/run_config.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <QMainWindow>
 
@@ -20,7 +20,7 @@ class ResultsPanel;
 class RunDashboard;
 class RunModel;
 class SearchWizard;
-class SearchWorker;
+class JobWorker;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -30,7 +30,7 @@ class MainWindow : public QMainWindow {
 
   explicit MainWindow(QWidget* parent = nullptr);
 
-  SearchWorker* worker() const { return worker_; }
+  JobWorker* worker() const { return worker_; }
   RunModel* model() const { return model_; }
   RunDashboard* dashboard() const { return dashboard_; }
   CellViewer* cellViewer() const { return cells_; }
@@ -59,13 +59,13 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
-  void onEvent(const zd::SearchEvent& event);
+  void onEvent(const zd::JobEvent& event);
   void onFinished(const QString& runDir, bool cancelled);
   void onTrainingFinished(const QString& runDir, bool cancelled, bool failed);
   void showError(const QString& title, const QString& message);
   void setResumable(const QString& runDir);
 
-  SearchWorker* worker_;
+  JobWorker* worker_;
   RunModel* model_;
   RunDashboard* dashboard_;
   CellViewer* cells_;

@@ -12,7 +12,7 @@
 #include "ui/wizard/schedule_page.h"
 #include "ui/wizard/search_setup.h"
 #include "ui/wizard/search_wizard.h"
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <QAbstractButton>
 #include <QComboBox>

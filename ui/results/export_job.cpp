@@ -1,6 +1,6 @@
 // LibTorch (through the engine headers) before Qt: see the precompiled header in ui/CMakeLists.txt.
 #include "core/export/onnx_export.h"
-#include "core/export/onnx_verify.h"
+#include "core/run/export_verify.h"
 #include "core/train/trained_model.h"
 
 #include "ui/results/export_job.h"

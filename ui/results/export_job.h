@@ -1,5 +1,5 @@
 // The Results page's export: the run's retrained model written to ONNX and checked
-// against the network (core/export/onnx_verify.h). Its implementation depends on the
+// against the network (core/run/export_verify.h). Its implementation depends on the
 // build: export_job.cpp when the engine has its ONNX module, export_job_none.cpp
 // (which says so) when it was configured without ONNX or OpenCV — chosen in
 // ui/CMakeLists.txt, so no ui/ file needs a build-dependent #if.

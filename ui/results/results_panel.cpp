@@ -208,8 +208,8 @@ void ResultsPanel::refreshFromModel() {
   // The search's own architecture and its size at the search's width; a retraining
   // (possibly at another width, or of a sampled architecture) is reported apart.
   const SearchOutcome search = searchOutcome();
-  if (!search.genotype.isEmpty() || search.hasBand()) text += describeOutcome(search);
-  if (!search.genotype.isEmpty())
+  if (!search.genotype.empty() || search.hasBand()) text += describeOutcome(search);
+  if (!search.genotype.empty())
     text += tr("<b>Architecture</b>:<br><tt>%1</tt>").arg(genotypeHtml(search.genotype));
   if (d.retrainParams > 0)
     text += QStringLiteral("<br>") + describeRetraining(search, d.retrainParams, retrainChannels_, d.retrainGenotype);
@@ -327,7 +327,7 @@ RetrainDialog* ResultsPanel::openRetrainDialog() {
   // Retraining keeps the search's width, shown as its number (train.channels 0 means
   // it too), unless this run was retrained before at a width given then, which
   // stands. (Runs of older versions hold C = 16 there, whatever the search's C.)
-  const bool retrainedBefore = hasModel_ || hasTrainCheckpoint_ || !model_->data().retrainGenotype.isEmpty();
+  const bool retrainedBefore = hasModel_ || hasTrainCheckpoint_ || !model_->data().retrainGenotype.empty();
   if ((!retrainedBefore || config.train.channels == 0) && search.searchChannels > 0)
     config.train.channels = static_cast<int>(search.searchChannels);
   auto* dialog = new RetrainDialog(config, search, this);

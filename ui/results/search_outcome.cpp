@@ -35,11 +35,12 @@ QString stringOf(const json& j, const char* key) {
 // Reads the fields of a parsed genotype.json into `o`; throws nlohmann's exceptions on wrong types.
 void readFields(const json& j, SearchOutcome& o) {
   o.params = static_cast<double>(countOf(j, "params"));
-  o.genotype = stringOf(j, "string");
   o.derivation = stringOf(j, "derivation");
   o.note = stringOf(j, "derivation_note");
   if (j.contains("argmax") && j.at("argmax").is_object()) {
-    o.argmaxGenotype = stringOf(j.at("argmax"), "string");
+    const json& argmax = j.at("argmax");
+    o.argmaxGenotype = argmax.contains("genotype") ? zd::Genotype::fromJson(argmax.at("genotype"))
+                                                   : zd::Genotype::fromString(stringOf(argmax, "string").toStdString());
     o.argmaxParams = static_cast<double>(countOf(j.at("argmax"), "params"));
   }
   if (j.contains("changes"))
@@ -59,8 +60,8 @@ void readFields(const json& j, SearchOutcome& o) {
 }  // namespace
 
 int64_t SearchOutcome::paramsAt(int64_t channels) const {
-  if (!architecture || inChannels <= 0 || classes <= 0 || channels <= 0) return -1;
-  return zd::exactParams(*architecture, inChannels, channels, classes);
+  if (genotype.empty() || inChannels <= 0 || classes <= 0 || channels <= 0) return -1;
+  return zd::exactParams(genotype, inChannels, channels, classes);
 }
 
 SearchOutcome readSearchOutcome(const QString& runDir, QString* error) {
@@ -76,10 +77,8 @@ SearchOutcome readSearchOutcome(const QString& runDir, QString* error) {
     const json j = json::parse(bytes.constData(), bytes.constData() + bytes.size());
     readFields(j, o);
     o.valid = true;
-    // The architecture itself, for its size at another width. A file that does not
-    // parse leaves the sizes it states; only counting at other widths is lost.
-    o.architecture = std::make_shared<zd::Genotype>(zd::Genotype::fromJson(j));
-    if (o.genotype.isEmpty()) o.genotype = QString::fromStdString(o.architecture->toString());
+    // The architecture itself (its "string" is the same, for people to read).
+    o.genotype = zd::Genotype::fromJson(j);
   } catch (const std::exception& e) {
     if (error) *error = QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what()));
   }
@@ -105,7 +104,7 @@ int64_t retrainWidth(const QString& runDir) {
 }
 
 void completeFromEvents(SearchOutcome& o, const RunPlotData& d) {
-  if (!o.valid && !d.genotype.isEmpty()) {
+  if (!o.valid && !d.genotype.empty()) {
     o.genotype = d.genotype;
     o.params = d.finalParams > 0 ? d.finalParams : (d.derivedParams.isEmpty() ? 0 : d.derivedParams.back());
     o.derivation = d.derivation;
@@ -130,7 +129,7 @@ QString describeOutcome(const SearchOutcome& o) {
   const QString band = bandRange(o.bandMin, o.bandMax);
   if (o.hasBand()) text += QObject::tr("<b>Budget band</b> %1 parameters.<br>").arg(band);
   else text += QObject::tr("<b>No budget band</b>: the search was free to choose any size.<br>");
-  if (o.genotype.isEmpty()) return text;
+  if (o.genotype.empty()) return text;
 
   const QString size = formatCount(o.params);
   const QString width = o.searchChannels > 0 ? QObject::tr("at the search's width C = %1").arg(o.searchChannels)
@@ -164,7 +163,8 @@ QString describeOutcome(const SearchOutcome& o) {
   return text;
 }
 
-QString describeRetraining(const SearchOutcome& search, double params, int64_t channels, const QString& genotype) {
+QString describeRetraining(const SearchOutcome& search, double params, int64_t channels,
+                           const zd::Genotype& genotype) {
   QString text;
   if (channels > 0 && channels == search.searchChannels)
     text = QObject::tr("<b>Retrained</b> at the search's width C = %1: %2 parameters")
@@ -181,12 +181,12 @@ QString describeRetraining(const SearchOutcome& search, double params, int64_t c
                                                                 : QObject::tr(", outside the band %1"))
                 .arg(bandRange(search.bandMin, search.bandMax));
   text += QLatin1Char('.');
-  if (!genotype.isEmpty() && genotype != search.genotype)
+  if (!genotype.empty() && genotype != search.genotype)
     text += QObject::tr(" The retrained architecture was drawn from the search's final distributions:<br><tt>%1</tt>")
                 .arg(genotypeHtml(genotype));
   return text;
 }
 
-QString genotypeHtml(const QString& genotype) {
-  return genotype.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+QString genotypeHtml(const zd::Genotype& genotype) {
+  return QString::fromStdString(genotype.toString()).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
 }

@@ -59,7 +59,7 @@ BandFacts compute(const BandInputs& in) {
   f.channels = in.shape.channels;
   f.cells = in.cells;
   f.phase2 = in.phase2;
-  f.preset = QString::fromStdString(in.budget.preset);
+  f.preset = QString::fromLatin1(zd::nameOf(in.budget.preset));
   f.fromRun = QString::fromStdString(in.budget.from_run);
   try {
     f.samples = zd::sampleSpaceParamCounts(in.shape.in_channels, in.shape.channels, in.cells, in.shape.classes,

@@ -157,7 +157,7 @@ void BudgetPage::showBandInFields() {
 
 QString BudgetPage::presetDescription() const {
   const auto& b = setup_->config().search.budget;
-  const QString preset = QString::fromStdString(b.preset);
+  const QString preset = QString::fromLatin1(zd::nameOf(b.preset));
   if (preset == QLatin1String("custom")) return tr("Custom band.");
   if (preset == QLatin1String("none")) return QString();
   const double lo = preset == QLatin1String("small") ? b.small_lo : preset == QLatin1String("medium") ? b.medium_lo

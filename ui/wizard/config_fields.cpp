@@ -1,13 +1,14 @@
-#include "core/common/error.h"
-
 #include "ui/wizard/config_fields.h"
+
+#include "core/common/count_text.h"
+#include "core/common/error.h"
+#include "core/common/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
-#include <QRegularExpression>
 #include <QSignalBlocker>
 
 #include <cmath>
@@ -16,42 +17,15 @@ namespace {
 
 using nlohmann::json;
 
-json::json_pointer pointerOf(const std::string& key) {
-  std::string p = "/" + key;
-  for (char& c : p)
-    if (c == '.') c = '/';
-  return json::json_pointer(p);
-}
-
 // What kind of JSON value a key holds, from the defaults (the one list of settings
 // lives in run_config.cpp; asking it keeps the two from drifting apart).
-json defaultValue(const std::string& key) { return zd::toJson(zd::RunConfig{}).at(pointerOf(key)); }
+json defaultValue(const std::string& key) { return zd::toJson(zd::RunConfig{}).at(zd::jsonPointer(key)); }
 
 QString shownNumber(const json& v) { return QString::fromStdString(v.dump()); }
-
-// A count in k/M only where that loses nothing, so loading and storing a field
-// leaves its value as it was.
-QString exactCount(double v) {
-  if (v != 0 && std::fmod(v, 1e6) == 0) return QString::number(v / 1e6, 'f', 0) + QLatin1Char('M');
-  if (v != 0 && std::fmod(v, 1e3) == 0) return QString::number(v / 1e3, 'f', 0) + QLatin1Char('k');
-  return QString::number(v, 'g', 15);
-}
 
 const char* kErrorStyle = "background-color: #ffe0e0;";
 
 }  // namespace
-
-bool parseCount(const QString& text, double* value) {
-  static const QRegularExpression re(QStringLiteral("^\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*([kKmM]?)\\s*$"));
-  const auto m = re.match(text);
-  if (!m.hasMatch()) return false;
-  double v = m.captured(1).toDouble();
-  const QString suffix = m.captured(2).toLower();
-  if (suffix == QLatin1String("k")) v *= 1e3;
-  if (suffix == QLatin1String("m")) v *= 1e6;
-  *value = v;
-  return true;
-}
 
 ConfigFields::ConfigFields(QObject* parent) : QObject(parent) {}
 
@@ -90,9 +64,9 @@ void ConfigFields::load(const zd::RunConfig& config) {
   for (auto& [key, field] : fields_) {
     // Showing values is not editing them: no edited() per field half-way through.
     const QSignalBlocker quiet(field.editor);
-    const json v = all.at(pointerOf(key));
+    const json v = all.at(zd::jsonPointer(key));
     if (auto* edit = qobject_cast<QLineEdit*>(field.editor)) {
-      if (field.counts && v.is_number()) edit->setText(exactCount(v.get<double>()));
+      if (field.counts && v.is_number()) edit->setText(QString::fromStdString(zd::exactCount(v.get<double>())));
       else edit->setText(v.is_string() ? QString::fromStdString(v.get<std::string>()) : shownNumber(v));
     } else if (auto* box = qobject_cast<QCheckBox*>(field.editor)) {
       box->setChecked(v.get<bool>());
@@ -120,7 +94,7 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
     if (!field.editor->isEnabled()) continue;
     const json kind = defaultValue(key);
     if (auto* box = qobject_cast<QCheckBox*>(field.editor)) {
-      patch[pointerOf(key)] = box->isChecked();
+      patch[zd::jsonPointer(key)] = box->isChecked();
       continue;
     }
     // A line edit or a combo box (whose text may be a number: the image size).
@@ -129,20 +103,24 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
                                 : qobject_cast<QLineEdit*>(field.editor)->text())
                              .trimmed();
     if (kind.is_string()) {
-      patch[pointerOf(key)] = text.toStdString();
+      patch[zd::jsonPointer(key)] = text.toStdString();
       continue;
     }
     double number = 0;
     bool ok = false;
     if (field.counts) {
-      ok = parseCount(text, &number);
+      const auto count = zd::parseCount(text.toStdString());
+      ok = count.has_value();
+      number = count.value_or(0);
     } else {
       number = text.toDouble(&ok);  // C locale: "1e-3", "0.75"
     }
     if (!ok || !std::isfinite(number)) {
       blamed_ = key;
       return text.isEmpty() ? QStringLiteral("%1: enter a value").arg(field.label)
-                            : QStringLiteral("%1: \"%2\" is not a number").arg(field.label, text);
+                            : field.counts ? QStringLiteral("%1: \"%2\" is not a parameter count such as 200k or 1.5M")
+                                                 .arg(field.label, text)
+                                           : QStringLiteral("%1: \"%2\" is not a number").arg(field.label, text);
     }
     if (kind.is_number_integer()) {
       if (number != std::floor(number)) {
@@ -157,9 +135,9 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
         blamed_ = key;
         return QStringLiteral("%1: %2 is too large").arg(field.label, text);
       }
-      patch[pointerOf(key)] = static_cast<int64_t>(number);
+      patch[zd::jsonPointer(key)] = static_cast<int64_t>(number);
     } else {
-      patch[pointerOf(key)] = number;
+      patch[zd::jsonPointer(key)] = number;
     }
   }
   zd::RunConfig checked = base;

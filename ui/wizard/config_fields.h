@@ -71,6 +71,3 @@ class ConfigFields : public QObject {
   mutable std::string blamed_;
 };
 
-// "1.5M" / "200k" / "12345" as a number; false when it is none of these.
-// (formatCount in ui/dashboard/count_format.h writes them.)
-bool parseCount(const QString& text, double* value);

@@ -3,6 +3,7 @@
 // per class. Loading can take seconds, so probeDataset runs off the GUI thread.
 #pragma once
 
+#include "core/bench/run_time_estimate.h"
 #include "core/run/run_config.h"
 
 #include <QImage>
@@ -24,6 +25,7 @@ struct DataFacts {
   QStringList warnings;        // imbalance, skipped files, duplicates across splits
   QList<QList<QImage>> thumbnails;  // per class, up to kThumbnailsPerClass images
   bool valid() const { return classes >= 2; }
+  zd::DataShape shape() const { return {channels, classes, image_size, search_images}; }
 };
 
 constexpr int kThumbnailsPerClass = 8;

@@ -1,11 +1,12 @@
 #include "ui/wizard/run_page.h"
 
+#include "core/bench/run_time_estimate.h"
+
 #include "ui/wizard/advanced_dialog.h"
 #include "ui/wizard/band_preview.h"
 #include "ui/worker/background_task.h"
 #include "ui/wizard/config_fields.h"
 #include "ui/wizard/device_choices.h"
-#include "ui/wizard/run_estimate.h"
 #include "ui/wizard/search_setup.h"
 
 #include <QComboBox>
@@ -174,15 +175,15 @@ void RunPage::estimate() {
   const DataFacts facts = setup_->facts();
   estimate_->setText(tr("Timing a few search steps …"));
   estimateButton_->setEnabled(false);
-  runInBackground<RunEstimate>(
-      this, [config, facts]() { return estimateRunTime(config, facts); },
-      [this, generation](RunEstimate e) {
+  runInBackground<zd::RunTimeEstimate>(
+      this, [config, shape = facts.shape()]() { return zd::estimateRunTime(config, shape); },
+      [this, generation](zd::RunTimeEstimate e) {
         if (generation != generation_) return;
         estimateButton_->setEnabled(true);
         estimate_->setText(tr("Estimated run time: at most about %1 on %2 (%3 s per step of the full batch in "
                               "phase 1, %4 s in phase 2; timed %5 steps of %6 images). Skipping zero-weight ops "
                               "makes the annealed epochs faster.")
-                               .arg(duration(e.seconds), e.device)
+                               .arg(duration(e.seconds), QString::fromStdString(e.device))
                                .arg(e.step_seconds, 0, 'f', 2)
                                .arg(e.phase2_step_seconds, 0, 'f', 2)
                                .arg(e.timed_steps)

@@ -16,8 +16,6 @@ target_sources(zodarts_ui PRIVATE
   wizard/data_probe.h
   wizard/device_choices.cpp
   wizard/device_choices.h
-  wizard/run_estimate.cpp
-  wizard/run_estimate.h
   wizard/run_page.cpp
   wizard/run_page.h
   wizard/schedule_page.cpp

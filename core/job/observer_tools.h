@@ -4,7 +4,7 @@
 // search_events.h, which every GUI file includes, so changing them rebuilds little.
 #pragma once
 
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <chrono>
 #include <thread>
@@ -12,17 +12,17 @@
 namespace zd {
 
 // Sends every event to two observers, in order (the run's events.jsonl, then the caller).
-class TeeObserver : public SearchObserver {
+class TeeObserver : public JobObserver {
  public:
-  TeeObserver(SearchObserver& first, SearchObserver& second) : first_(first), second_(second) {}
-  void onEvent(const SearchEvent& event) override {
+  TeeObserver(JobObserver& first, JobObserver& second) : first_(first), second_(second) {}
+  void onEvent(const JobEvent& event) override {
     first_.onEvent(event);
     second_.onEvent(event);
   }
 
  private:
-  SearchObserver& first_;
-  SearchObserver& second_;
+  JobObserver& first_;
+  JobObserver& second_;
 };
 
 // Called between two steps: waits while `stop` is paused; false once it is cancelled

@@ -1,10 +1,10 @@
-// SearchWorker: a tiny search run through the worker delivers every engine event to
+// JobWorker: a tiny search run through the worker delivers every engine event to
 // the GUI thread, in the engine's order; cancel keeps a checkpoint that resume
 // continues from; engine errors arrive as failed(); pause holds the search.
 #include "core/run/run_directory.h"
 #include "tests/common/event_recorder.h"
 #include "tests/gui/tiny_data.h"
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -17,8 +17,8 @@ namespace {
 // Records events as the GUI thread receives them, and the thread they arrive on.
 struct Recorder : EventRecorder {
   bool offGuiThread = false;
-  void attach(SearchWorker& worker) {
-    QObject::connect(&worker, &SearchWorker::event, &worker, [this](const zd::SearchEvent& e) {
+  void attach(JobWorker& worker) {
+    QObject::connect(&worker, &JobWorker::event, &worker, [this](const zd::JobEvent& e) {
       if (QThread::currentThread() != qApp->thread()) offGuiThread = true;
       onEvent(e);
     });
@@ -27,7 +27,7 @@ struct Recorder : EventRecorder {
 
 }  // namespace
 
-class TestSearchWorker : public QObject {
+class TestJobWorker : public QObject {
   Q_OBJECT
 
  private:
@@ -41,11 +41,11 @@ class TestSearchWorker : public QObject {
   }
 
   void eventsArriveOnTheGuiThreadInOrder() {
-    SearchWorker worker;
+    JobWorker worker;
     Recorder rec;
     rec.attach(worker);
-    QSignalSpy finished(&worker, &SearchWorker::finished);
-    QSignalSpy failed(&worker, &SearchWorker::failed);
+    QSignalSpy finished(&worker, &JobWorker::finished);
+    QSignalSpy failed(&worker, &JobWorker::failed);
     QVERIFY(worker.start(tinySearchConfig(data_, dir_.filePath("run-order"), 2), false));
     QVERIFY(worker.isRunning());
     QVERIFY(!worker.start(tinySearchConfig(data_, dir_.filePath("run-other"), 2), false));  // one at a time
@@ -97,16 +97,16 @@ class TestSearchWorker : public QObject {
     const QString run = dir_.filePath("run-cancel");
     // Enough epochs that the cancel always lands before the end.
     constexpr int kEpochs = 30;
-    auto cancelAfterFirstEpoch = [](SearchWorker& worker) {
-      connect(&worker, &SearchWorker::event, &worker, [&worker](const zd::SearchEvent& e) {
+    auto cancelAfterFirstEpoch = [](JobWorker& worker) {
+      connect(&worker, &JobWorker::event, &worker, [&worker](const zd::JobEvent& e) {
         if (std::holds_alternative<zd::EpochFinished>(e)) worker.cancel();
       });
     };
-    SearchWorker worker;
+    JobWorker worker;
     Recorder rec;
     rec.attach(worker);
     cancelAfterFirstEpoch(worker);
-    QSignalSpy finished(&worker, &SearchWorker::finished);
+    QSignalSpy finished(&worker, &JobWorker::finished);
     QVERIFY(worker.start(tinySearchConfig(data_, run, kEpochs), false));
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.at(0).at(1).toBool(), true);
@@ -116,11 +116,11 @@ class TestSearchWorker : public QObject {
     QVERIFY(std::get<zd::RunFinished>(rec.events.back()).cancelled);
 
     // Resumed, the run goes on with the next epoch: none repeated, none skipped.
-    SearchWorker again;
+    JobWorker again;
     Recorder rec2;
     rec2.attach(again);
     cancelAfterFirstEpoch(again);
-    QSignalSpy finished2(&again, &SearchWorker::finished);
+    QSignalSpy finished2(&again, &JobWorker::finished);
     QVERIFY(again.resumeRun(run));
     QVERIFY(finished2.wait(60000));
     const auto& restarted = std::get<zd::RunStarted>(rec2.events.front());
@@ -132,11 +132,11 @@ class TestSearchWorker : public QObject {
   }
 
   void pauseHoldsTheSearchUntilResumed() {
-    SearchWorker worker;
+    JobWorker worker;
     Recorder rec;
     rec.attach(worker);
-    QSignalSpy paused(&worker, &SearchWorker::pausedChanged);
-    QSignalSpy finished(&worker, &SearchWorker::finished);
+    QSignalSpy paused(&worker, &JobWorker::pausedChanged);
+    QSignalSpy finished(&worker, &JobWorker::finished);
     QVERIFY(worker.start(tinySearchConfig(data_, dir_.filePath("run-pause"), 2), false));
     worker.pause();  // the loop checks before every step, so none may run
     QVERIFY(worker.isPaused());
@@ -166,9 +166,9 @@ class TestSearchWorker : public QObject {
       QVERIFY(f.open(QIODevice::WriteOnly));
       f.write("hello");
     }
-    SearchWorker worker;
-    QSignalSpy failed(&worker, &SearchWorker::failed);
-    QSignalSpy finished(&worker, &SearchWorker::finished);
+    JobWorker worker;
+    QSignalSpy failed(&worker, &JobWorker::failed);
+    QSignalSpy finished(&worker, &JobWorker::finished);
     QVERIFY(worker.start(tinySearchConfig(path, dir_.filePath("run-fail-" + file), 1), false));
     QVERIFY(finished.wait(30000));
     QCOMPARE(failed.count(), 1);
@@ -177,13 +177,13 @@ class TestSearchWorker : public QObject {
   }
 
   void resumingSomethingThatIsNotARunFails() {
-    SearchWorker worker;
-    QSignalSpy failed(&worker, &SearchWorker::failed);
+    JobWorker worker;
+    QSignalSpy failed(&worker, &JobWorker::failed);
     QVERIFY(!worker.resumeRun(dir_.filePath("no-such-run")));
     QCOMPARE(failed.count(), 1);
     QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("no-such-run")));
   }
 };
 
-QTEST_MAIN(TestSearchWorker)
-#include "test_search_worker.moc"
+QTEST_MAIN(TestJobWorker)
+#include "test_job_worker.moc"

@@ -1,8 +1,12 @@
-// The event stream of a search (ARCHITECTURE.md "How a search talks to the world").
+// The event stream of a long job, a search or a retraining (ARCHITECTURE.md "How a
+// search talks to the world").
 // Plain values only — no tensors, no Qt types — so the same stream feeds the CLI's
 // progress bar, the run directory's events.jsonl and the GUI, and a finished run can
 // be replayed from its events.jsonl.
 #pragma once
+
+#include "core/nas/arch_distributions.h"
+#include "core/nas/genotype.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -13,15 +17,6 @@
 #include <vector>
 
 namespace zd {
-
-using Matrix = std::vector<std::vector<double>>;
-
-// The architecture distributions (sparsemax/softmax of the parameters / T).
-struct ArchDistributions {
-  Matrix alpha;  // [stages*6][5] op distribution of each edge, stage-major
-  Matrix beta;   // [stages*6][3] kernel distribution (7, 5, 3); empty in phase 1
-  Matrix gamma;  // [stages][N] depth distribution (1..N cells); empty in phase 1
-};
 
 struct RunStarted {
   std::string device;
@@ -73,10 +68,10 @@ struct EpochFinished {
   double train_accuracy = 0;  // on the weight half (augmented batches)
   double arch_loss = 0;
   double arch_accuracy = 0;   // on the architecture half, measured at epoch end
-  std::string genotype;       // Genotype::toString() of the derived architecture
+  Genotype genotype;          // the derived architecture
   std::vector<int> depths;
   int64_t derived_params = 0;
-  std::string argmax_genotype;  // the paper's argmax architecture (= genotype unless repaired)
+  Genotype argmax_genotype;   // the paper's argmax architecture (= genotype unless repaired)
   int64_t argmax_params = 0;
   double expected_params = 0;
   double seconds = 0;         // wall time of the epoch
@@ -92,11 +87,11 @@ struct CheckpointWritten {
 };
 
 struct RunFinished {
-  std::string genotype;       // the derived architecture
+  Genotype genotype;          // the derived architecture
   int64_t params = 0;
   double seconds = 0;
   bool cancelled = false;
-  std::string argmax_genotype;  // the paper's argmax architecture and its size
+  Genotype argmax_genotype;   // the paper's argmax architecture and its size
   int64_t argmax_params = 0;
   std::string derivation;     // "argmax" or "in-band"
   std::vector<std::string> changes;  // what the derivation changed from the argmax
@@ -107,11 +102,10 @@ struct RunFailed {
 };
 
 // Retraining the derived network (`zodarts train`) reports through the same stream,
-// so the run's events.jsonl and the GUI show both; during training StepProgress,
-// CheckpointWritten and RunFailed mean the training's steps, checkpoint and failure.
+// so the run's events.jsonl and the GUI show both, with events of its own.
 struct TrainStarted {
   std::string device;
-  std::string genotype;       // Genotype::toString() of the network being trained
+  Genotype genotype;          // the network being trained
   int64_t params = 0;         // its parameter count
   int64_t train_images = 0;
   int64_t val_images = 0;
@@ -142,22 +136,42 @@ struct TrainFinished {
   bool cancelled = false;
 };
 
-using SearchEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated,
-                                 PhaseChanged, EpochFinished, CheckpointWritten, RunFinished,
-                                 RunFailed, TrainStarted, TrainEpochFinished, TrainFinished>;
+struct TrainStepProgress {
+  int epoch = 0;
+  int step = 0;   // 1-based within the epoch
+  int steps = 0;  // steps in the epoch
+  double loss = 0;  // the batch's (mixed, smoothed) loss
+};
+
+struct TrainCheckpointWritten {
+  int epoch = 0;  // last finished training epoch it holds
+  std::string path;
+};
+
+struct TrainFailed {
+  std::string message;
+};
+
+using JobEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated, PhaseChanged,
+                              EpochFinished, CheckpointWritten, RunFinished, RunFailed, TrainStarted,
+                              TrainEpochFinished, TrainFinished, TrainStepProgress, TrainCheckpointWritten,
+                              TrainFailed>;
+
+// True for the retraining's events (Train*), false for the search's.
+bool isTrainingEvent(const JobEvent& event);
 
 // Type name used in events.jsonl ("epoch_finished", ...).
-std::string eventName(const SearchEvent& event);
-nlohmann::json toJson(const SearchEvent& event);
+std::string eventName(const JobEvent& event);
+nlohmann::json toJson(const JobEvent& event);
 // Inverse of toJson; throws DataError naming the problem.
-SearchEvent eventFromJson(const nlohmann::json& j);
+JobEvent eventFromJson(const nlohmann::json& j);
 
 // Receives the events of a search on the search's thread. Implementations that
 // hand them to another thread (the GUI) copy them.
-class SearchObserver {
+class JobObserver {
  public:
-  virtual ~SearchObserver() = default;
-  virtual void onEvent(const SearchEvent& event) = 0;
+  virtual ~JobObserver() = default;
+  virtual void onEvent(const JobEvent& event) = 0;
 };
 
 // Pause and cancel requests, set from any thread, checked by the loop between steps.

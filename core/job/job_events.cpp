@@ -1,25 +1,28 @@
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include "core/common/error.h"
+#include "core/common/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <type_traits>
 
 namespace zd {
 namespace {
 
 using nlohmann::json;
 
-// Names in the order of SearchEvent's alternatives (the variant index picks the name).
+// Names in the order of JobEvent's alternatives (the variant index picks the name).
 constexpr const char* kEventNames[] = {
     "run_started",   "epoch_started",  "step_progress",      "architecture_updated",
     "phase_changed", "epoch_finished", "checkpoint_written", "run_finished",
-    "run_failed",    "train_started",  "train_epoch_finished", "train_finished"};
-static_assert(std::size(kEventNames) == std::variant_size_v<SearchEvent>,
-              "one name per SearchEvent alternative");
+    "run_failed",    "train_started",  "train_epoch_finished", "train_finished",
+    "train_step_progress", "train_checkpoint_written", "train_failed"};
+static_assert(std::size(kEventNames) == std::variant_size_v<JobEvent>,
+              "one name per JobEvent alternative");
 
 // One field list per event, shared by the writer and the reader so the two cannot
 // drift apart. JSON keys are the field names.
@@ -125,12 +128,27 @@ template <class F> void fields(TrainFinished& e, F& f) {
   f("seconds", e.seconds);
   f("cancelled", e.cancelled);
 }
+template <class F> void fields(TrainStepProgress& e, F& f) {
+  f("epoch", e.epoch);
+  f("step", e.step);
+  f("steps", e.steps);
+  f("loss", e.loss);
+}
+template <class F> void fields(TrainCheckpointWritten& e, F& f) {
+  f("epoch", e.epoch);
+  f("path", e.path);
+}
+template <class F> void fields(TrainFailed& e, F& f) {
+  f("message", e.message);
+}
 
 // --- writing -----------------------------------------------------------------------
 
 json valueOf(const ArchDistributions& d) {
   return json{{"alpha", d.alpha}, {"beta", d.beta}, {"gamma", d.gamma}};
 }
+// A genotype travels in its string form, one line per stage ("" when none).
+json valueOf(const Genotype& g) { return g.toString(); }
 template <class T>
 json valueOf(const T& v) { return v; }
 
@@ -144,100 +162,34 @@ struct Writer {
 
 // --- reading -----------------------------------------------------------------------
 
-// Where a value sits, for messages: "event 'epoch_finished': field 'train_loss'".
-struct Context {
-  const char* event;
-  std::string field;
-  std::string describe() const {
-    return "event '" + std::string(event) + "': field '" + field + "'";
-  }
-};
-
-[[noreturn]] void illTyped(const Context& at, const char* expected, const json& v) {
-  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > 60) text = text.substr(0, 60) + "...";
-  throw DataError(at.describe() + " must be " + expected + ", got " + text);
+void read(const JsonPlace& at, const json& v, ArchDistributions& out) {
+  if (!v.is_object()) at.wrongType("an object with alpha, beta and gamma", v);
+  readJson(at / "alpha", jsonMember(at, v, "alpha"), out.alpha);
+  readJson(at / "beta", jsonMember(at, v, "beta"), out.beta);
+  readJson(at / "gamma", jsonMember(at, v, "gamma"), out.gamma);
 }
-
-// A non-finite double is written by JSON as null (a diverged loss, say); it reads
-// back as NaN so such a log still replays.
-void read(const Context& at, const json& v, double& out) {
-  if (v.is_null()) out = std::numeric_limits<double>::quiet_NaN();
-  else if (v.is_number()) out = v.get<double>();
-  else illTyped(at, "a number", v);
-}
-
-void read(const Context& at, const json& v, int64_t& out) {
-  if (!v.is_number_integer() ||
-      (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())))
-    illTyped(at, "an integer", v);
-  out = v.get<int64_t>();
-}
-
-void read(const Context& at, const json& v, int& out) {
-  int64_t wide = 0;
-  read(at, v, wide);
-  if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
-    illTyped(at, "an integer of at most 10 digits", v);
-  out = static_cast<int>(wide);
-}
-
-void read(const Context& at, const json& v, bool& out) {
-  if (!v.is_boolean()) illTyped(at, "true or false", v);
-  out = v.get<bool>();
-}
-
-void read(const Context& at, const json& v, std::string& out) {
-  if (!v.is_string()) illTyped(at, "a string", v);
-  out = v.get<std::string>();
-}
-
-void read(const Context& at, const json& v, std::vector<int>& out) {
-  if (!v.is_array()) illTyped(at, "an array of integers", v);
-  out.assign(v.size(), 0);
-  for (std::size_t i = 0; i < v.size(); ++i) read(at, v[i], out[i]);
-}
-
-void read(const Context& at, const json& v, std::vector<std::string>& out) {
-  if (!v.is_array()) illTyped(at, "an array of strings", v);
-  out.assign(v.size(), {});
-  for (std::size_t i = 0; i < v.size(); ++i) read(at, v[i], out[i]);
-}
-
-void read(const Context& at, const json& v, Matrix& out) {
-  if (!v.is_array()) illTyped(at, "an array of rows", v);
-  out.assign(v.size(), {});
-  for (std::size_t r = 0; r < v.size(); ++r) {
-    if (!v[r].is_array()) illTyped(at, "an array of rows (arrays of numbers)", v);
-    out[r].assign(v[r].size(), 0.0);
-    for (std::size_t c = 0; c < v[r].size(); ++c) read(at, v[r][c], out[r][c]);
+void read(const JsonPlace& at, const json& v, Genotype& out) {
+  std::string text;
+  readJson(at, v, text);
+  try {
+    out = Genotype::fromString(text);
+  } catch (const ConfigError& e) {
+    at.fail(e.what());
   }
 }
-
-const json& member(const Context& at, const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end()) throw DataError(at.describe() + " is missing");
-  return *it;
+template <class T>
+void read(const JsonPlace& at, const json& v, T& out) {
+  readJson(at, v, out);
 }
 
-void read(const Context& at, const json& v, ArchDistributions& out) {
-  if (!v.is_object()) illTyped(at, "an object with alpha, beta and gamma", v);
-  const auto part = [&](const char* name, Matrix& m) {
-    const Context inner{at.event, at.field + "." + name};
-    read(inner, member(inner, v, name), m);
-  };
-  part("alpha", out.alpha);
-  part("beta", out.beta);
-  part("gamma", out.gamma);
-}
-
+// Events are records the program wrote: a bad one raises DataError, a null number
+// (a diverged loss) reads back as NaN.
 struct Reader {
   const json& in;
-  const char* event;
+  JsonPlace at;
   template <class T>
   void operator()(const char* name, T& value) {
-    const Context at{event, name};
-    read(at, member(at, in, name), value);
+    read(at / name, jsonMember(at, in, name), value);
   }
   // A field added later: older logs lack it, and it keeps its default.
   template <class T>
@@ -247,11 +199,11 @@ struct Reader {
 };
 
 template <std::size_t I = 0>
-SearchEvent readAlternative(std::size_t index, const json& j) {
-  if constexpr (I < std::variant_size_v<SearchEvent>) {
+JobEvent readAlternative(std::size_t index, const json& j) {
+  if constexpr (I < std::variant_size_v<JobEvent>) {
     if (index != I) return readAlternative<I + 1>(index, j);
-    std::variant_alternative_t<I, SearchEvent> event;
-    Reader reader{j, kEventNames[I]};
+    std::variant_alternative_t<I, JobEvent> event;
+    Reader reader{j, JsonPlace(JsonPlace::Kind::Record, "event '" + std::string(kEventNames[I]) + "', field", "")};
     fields(event, reader);
     return event;
   } else {
@@ -261,9 +213,20 @@ SearchEvent readAlternative(std::size_t index, const json& j) {
 
 }  // namespace
 
-std::string eventName(const SearchEvent& event) { return kEventNames[event.index()]; }
+bool isTrainingEvent(const JobEvent& event) {
+  return std::visit(
+      [](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        return std::is_same_v<T, TrainStarted> || std::is_same_v<T, TrainStepProgress> ||
+               std::is_same_v<T, TrainEpochFinished> || std::is_same_v<T, TrainCheckpointWritten> ||
+               std::is_same_v<T, TrainFinished> || std::is_same_v<T, TrainFailed>;
+      },
+      event);
+}
 
-json toJson(const SearchEvent& event) {
+std::string eventName(const JobEvent& event) { return kEventNames[event.index()]; }
+
+json toJson(const JobEvent& event) {
   json j = json::object();
   j["event"] = eventName(event);
   // fields() takes a mutable event (one list for reading and writing); the copy is
@@ -277,7 +240,7 @@ json toJson(const SearchEvent& event) {
   return j;
 }
 
-SearchEvent eventFromJson(const json& j) {
+JobEvent eventFromJson(const json& j) {
   if (!j.is_object()) throw DataError("an event must be a JSON object ({...})");
   const auto type = j.find("event");
   if (type == j.end() || !type->is_string())

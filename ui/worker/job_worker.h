@@ -7,7 +7,7 @@
 #pragma once
 
 #include "core/run/run_config.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -21,21 +21,21 @@
 class QThread;
 
 // Events travel between threads inside queued signals, so Qt must know the type.
-Q_DECLARE_METATYPE(zd::SearchEvent)
+Q_DECLARE_METATYPE(zd::JobEvent)
 
 namespace zd {
 struct StopToken;
 }
 
-class SearchWorker : public QObject {
+class JobWorker : public QObject {
   Q_OBJECT
 
  public:
   enum class Job { None, Search, Training };
 
-  explicit SearchWorker(QObject* parent = nullptr);
+  explicit JobWorker(QObject* parent = nullptr);
   // Cancels a running search and waits for it to write its checkpoint and stop.
-  ~SearchWorker() override;
+  ~JobWorker() override;
 
   // Starts a new search described by `config` (config.out is the new run folder),
   // or with `resume` continues the run in config.out from its checkpoint. Returns
@@ -73,7 +73,7 @@ class SearchWorker : public QObject {
 
  Q_SIGNALS:
   // One engine event, in the order the engine emitted it.
-  void event(const zd::SearchEvent& event);
+  void event(const zd::JobEvent& event);
   // A one-line preparation message ("data: … 2,940 images …").
   void status(const QString& message);
   // The engine reported an error (bad data, bad setting, unwritable folder); the
@@ -88,14 +88,14 @@ class SearchWorker : public QObject {
   void runningChanged(bool running);
 
   // Internal: the search thread's hand-over to the GUI thread (queued connections).
-  void eventFromThread(const zd::SearchEvent& event, QPrivateSignal);
+  void eventFromThread(const zd::JobEvent& event, QPrivateSignal);
   void statusFromThread(const QString& message, QPrivateSignal);
   void endFromThread(const QString& runDir, bool cancelled, const QString& error, QPrivateSignal);
 
  private:
   void onThreadEnd(const QString& runDir, bool cancelled, const QString& error);
   // Runs `job` on a new thread; it returns the run folder and whether it was cancelled.
-  using JobBody = std::function<std::pair<QString, bool>(zd::SearchObserver&, zd::StopToken&,
+  using JobBody = std::function<std::pair<QString, bool>(zd::JobObserver&, zd::StopToken&,
                                                          const std::function<void(const std::string&)>&)>;
   bool launch(Job job, const QString& runDir, JobBody body);
 

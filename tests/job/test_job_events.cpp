@@ -1,5 +1,5 @@
 #include "core/common/error.h"
-#include "core/search/search_events.h"
+#include "core/job/job_events.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-Q_DECLARE_METATYPE(zd::SearchEvent)
+Q_DECLARE_METATYPE(zd::JobEvent)
 
 using nlohmann::json;
 
@@ -36,12 +36,12 @@ QString dataErrorFor(const json& j) {
 
 }  // namespace
 
-class TestSearchEvents : public QObject {
+class TestJobEvents : public QObject {
   Q_OBJECT
 
  private slots:
   void roundTrip_data() {
-    QTest::addColumn<zd::SearchEvent>("event");
+    QTest::addColumn<zd::JobEvent>("event");
     QTest::addColumn<QString>("name");
 
     zd::RunStarted started;
@@ -56,13 +56,13 @@ class TestSearchEvents : public QObject {
     started.min_params = 227000;
     started.max_params = 330000.5;
     started.supernet_params = 4914930;
-    QTest::newRow("run_started") << zd::SearchEvent(started) << "run_started";
+    QTest::newRow("run_started") << zd::JobEvent(started) << "run_started";
 
     const double t = 1.5 * 0.75 * 0.75 * 0.75 * 0.75;
     QTest::newRow("epoch_started")
-        << zd::SearchEvent(zd::EpochStarted{21, 2, t, 0.0731, 15 / t}) << "epoch_started";
+        << zd::JobEvent(zd::EpochStarted{21, 2, t, 0.0731, 15 / t}) << "epoch_started";
     QTest::newRow("step_progress")
-        << zd::SearchEvent(zd::StepProgress{3, 17, 49, 2.302585092994046}) << "step_progress";
+        << zd::JobEvent(zd::StepProgress{3, 17, 49, 2.302585092994046}) << "step_progress";
 
     zd::ArchitectureUpdated updated;
     updated.epoch = 22;
@@ -71,9 +71,9 @@ class TestSearchEvents : public QObject {
     updated.expected_params = 807266.25;
     updated.penalty = 0.123456789012345678;
     updated.arch_loss = 0.6931471805599453;
-    QTest::newRow("architecture_updated") << zd::SearchEvent(updated) << "architecture_updated";
+    QTest::newRow("architecture_updated") << zd::JobEvent(updated) << "architecture_updated";
 
-    QTest::newRow("phase_changed") << zd::SearchEvent(zd::PhaseChanged{20, 2}) << "phase_changed";
+    QTest::newRow("phase_changed") << zd::JobEvent(zd::PhaseChanged{20, 2}) << "phase_changed";
 
     zd::EpochFinished finished;
     finished.epoch = 49;
@@ -88,42 +88,49 @@ class TestSearchEvents : public QObject {
     finished.expected_params = 807266.0000001;
     finished.seconds = 12.75;
     finished.distributions = distributions();
-    QTest::newRow("epoch_finished") << zd::SearchEvent(finished) << "epoch_finished";
+    QTest::newRow("epoch_finished") << zd::JobEvent(finished) << "epoch_finished";
 
     QTest::newRow("checkpoint_written")
-        << zd::SearchEvent(zd::CheckpointWritten{9, "runs/run-20250101-120000/checkpoint.pt"})
+        << zd::JobEvent(zd::CheckpointWritten{9, "runs/run-20250101-120000/checkpoint.pt"})
         << "checkpoint_written";
     QTest::newRow("run_finished")
-        << zd::SearchEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}}) << "run_finished";
+        << zd::JobEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}}) << "run_finished";
     QTest::newRow("run_finished, in-band")
-        << zd::SearchEvent(zd::RunFinished{"|skip_connect~0|", 75700, 180.5, false, "|nor_conv_7x7~0|", 121300,
+        << zd::JobEvent(zd::RunFinished{"|skip_connect~0|", 75700, 180.5, false, "|nor_conv_7x7~0|", 121300,
                                            "in-band", {"stage 1, edge 1<-0: nor_conv_7x7 -> skip_connect"}})
         << "run_finished";
     QTest::newRow("run_failed")
-        << zd::SearchEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
+        << zd::JobEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
         << "run_failed";
     QTest::newRow("train_started")
-        << zd::SearchEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266, 2100, 300, 6, 1, 300,
+        << zd::JobEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266, 2100, 300, 6, 1, 300,
                                             17, 42})
         << "train_started";
     QTest::newRow("train_epoch_finished")
-        << zd::SearchEvent(zd::TrainEpochFinished{41, 0.0987654321, 0.75, 0.6171875, 0.5, 0.83, 40, 0.85, 3.25})
+        << zd::JobEvent(zd::TrainEpochFinished{41, 0.0987654321, 0.75, 0.6171875, 0.5, 0.83, 40, 0.85, 3.25})
         << "train_epoch_finished";
     QTest::newRow("train_finished")
-        << zd::SearchEvent(zd::TrainFinished{40, 0.85, 300, 7200.5, false}) << "train_finished";
+        << zd::JobEvent(zd::TrainFinished{40, 0.85, 300, 7200.5, false}) << "train_finished";
+    QTest::newRow("train_step_progress")
+        << zd::JobEvent(zd::TrainStepProgress{7, 3, 17, 1.0986122886681098}) << "train_step_progress";
+    QTest::newRow("train_checkpoint_written")
+        << zd::JobEvent(zd::TrainCheckpointWritten{12, "runs/r/train_checkpoint.pt"}) << "train_checkpoint_written";
+    QTest::newRow("train_failed") << zd::JobEvent(zd::TrainFailed{"out of memory"}) << "train_failed";
     QTest::newRow("empty matrices (phase 1)")
-        << zd::SearchEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
+        << zd::JobEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
   }
   void roundTrip() {
-    QFETCH(zd::SearchEvent, event);
+    QFETCH(zd::JobEvent, event);
     QFETCH(QString, name);
     QCOMPARE(QString::fromStdString(zd::eventName(event)), name);
     const json j = zd::toJson(event);
     QCOMPARE(QString::fromStdString(j.at("event").get<std::string>()), name);
-    const zd::SearchEvent back = zd::eventFromJson(throughText(j));
+    const zd::JobEvent back = zd::eventFromJson(throughText(j));
     QCOMPARE(back.index(), event.index());
     // json compares doubles exactly, so equal documents mean every field came back.
     QCOMPARE(zd::toJson(back), j);
+    // The retraining's events, and only they, are named train_*.
+    QCOMPARE(zd::isTrainingEvent(event), name.startsWith("train_"));
   }
 
   void fieldsAreNamedAndMatricesNested() {
@@ -195,5 +202,5 @@ class TestSearchEvents : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSearchEvents)
-#include "test_search_events.moc"
+QTEST_GUILESS_MAIN(TestJobEvents)
+#include "test_job_events.moc"

@@ -1,4 +1,4 @@
-#include "core/export/onnx_verify.h"
+#include "core/run/export_verify.h"
 
 #include "core/common/error.h"
 #include "core/data/batch_augment.h"

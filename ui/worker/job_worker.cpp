@@ -4,7 +4,7 @@
 #include "core/run/run_search.h"
 #include "core/run/run_train.h"
 
-#include "ui/worker/search_worker.h"
+#include "ui/worker/job_worker.h"
 
 #include <QThread>
 
@@ -17,26 +17,26 @@ namespace {
 // Runs on the search thread: hands each event over to the GUI thread. Emitting a
 // signal whose receiver lives in another thread queues a copy of the event, so the
 // engine never waits for the GUI (and never touches a widget).
-class QueuedObserver : public zd::SearchObserver {
+class QueuedObserver : public zd::JobObserver {
  public:
-  explicit QueuedObserver(std::function<void(const zd::SearchEvent&)> forward) : forward_(std::move(forward)) {}
-  void onEvent(const zd::SearchEvent& event) override { forward_(event); }
+  explicit QueuedObserver(std::function<void(const zd::JobEvent&)> forward) : forward_(std::move(forward)) {}
+  void onEvent(const zd::JobEvent& event) override { forward_(event); }
 
  private:
-  std::function<void(const zd::SearchEvent&)> forward_;
+  std::function<void(const zd::JobEvent&)> forward_;
 };
 
 }  // namespace
 
-SearchWorker::SearchWorker(QObject* parent) : QObject(parent), stop_(std::make_unique<zd::StopToken>()) {
-  qRegisterMetaType<zd::SearchEvent>();
+JobWorker::JobWorker(QObject* parent) : QObject(parent), stop_(std::make_unique<zd::StopToken>()) {
+  qRegisterMetaType<zd::JobEvent>();
   // Explicitly queued: the thread emits these, the GUI thread re-emits them, in order.
-  connect(this, &SearchWorker::eventFromThread, this, &SearchWorker::event, Qt::QueuedConnection);
-  connect(this, &SearchWorker::statusFromThread, this, &SearchWorker::status, Qt::QueuedConnection);
-  connect(this, &SearchWorker::endFromThread, this, &SearchWorker::onThreadEnd, Qt::QueuedConnection);
+  connect(this, &JobWorker::eventFromThread, this, &JobWorker::event, Qt::QueuedConnection);
+  connect(this, &JobWorker::statusFromThread, this, &JobWorker::status, Qt::QueuedConnection);
+  connect(this, &JobWorker::endFromThread, this, &JobWorker::onThreadEnd, Qt::QueuedConnection);
 }
 
-SearchWorker::~SearchWorker() {
+JobWorker::~JobWorker() {
   if (thread_) {
     cancel();
     thread_->wait();
@@ -44,17 +44,17 @@ SearchWorker::~SearchWorker() {
   }
 }
 
-bool SearchWorker::start(const zd::RunConfig& config, bool resume) {
+bool JobWorker::start(const zd::RunConfig& config, bool resume) {
   return launch(Job::Search, QString::fromStdString(config.out),
-                [config, resume](zd::SearchObserver& observer, zd::StopToken& stop, const auto& status) {
+                [config, resume](zd::JobObserver& observer, zd::StopToken& stop, const auto& status) {
                   const auto outcome = zd::runSearch(config, observer, stop, resume, status);
                   return std::make_pair(QString::fromStdString(outcome.run_dir.string()), outcome.result.cancelled);
                 });
 }
 
-bool SearchWorker::startTraining(const QString& runDir, const zd::RunConfig& config, bool resume) {
+bool JobWorker::startTraining(const QString& runDir, const zd::RunConfig& config, bool resume) {
   return launch(Job::Training, runDir,
-                [runDir, config, resume](zd::SearchObserver& observer, zd::StopToken& stop, const auto& status) {
+                [runDir, config, resume](zd::JobObserver& observer, zd::StopToken& stop, const auto& status) {
                   // A new retraining never overwrites an earlier one: its files are archived.
                   if (!resume) {
                     const auto archive = zd::archivePreviousTraining(runDir.toStdString());
@@ -66,14 +66,14 @@ bool SearchWorker::startTraining(const QString& runDir, const zd::RunConfig& con
                 });
 }
 
-bool SearchWorker::launch(Job job, const QString& runDir, JobBody body) {
+bool JobWorker::launch(Job job, const QString& runDir, JobBody body) {
   if (running_) return false;
   stop_->cancel = false;
   stop_->pause = false;
   running_ = true;
   job_ = job;
   thread_ = QThread::create([this, runDir, body = std::move(body)]() {
-    QueuedObserver observer([this](const zd::SearchEvent& e) { Q_EMIT eventFromThread(e, QPrivateSignal()); });
+    QueuedObserver observer([this](const zd::JobEvent& e) { Q_EMIT eventFromThread(e, QPrivateSignal()); });
     const std::function<void(const std::string&)> status = [this](const std::string& line) {
       Q_EMIT statusFromThread(QString::fromStdString(line), QPrivateSignal());
     };
@@ -97,7 +97,7 @@ bool SearchWorker::launch(Job job, const QString& runDir, JobBody body) {
   return true;
 }
 
-bool SearchWorker::resumeRun(const QString& runDir) {
+bool JobWorker::resumeRun(const QString& runDir) {
   if (running_) return false;
   zd::RunConfig config;
   try {
@@ -110,26 +110,26 @@ bool SearchWorker::resumeRun(const QString& runDir) {
   return start(config, /*resume=*/true);
 }
 
-bool SearchWorker::isPaused() const { return stop_->pause.load(); }
+bool JobWorker::isPaused() const { return stop_->pause.load(); }
 
-bool SearchWorker::wait(int msecs) { return !thread_ || thread_->wait(QDeadlineTimer(msecs)); }
+bool JobWorker::wait(int msecs) { return !thread_ || thread_->wait(QDeadlineTimer(msecs)); }
 
-void SearchWorker::pause() {
+void JobWorker::pause() {
   if (!running_ || stop_->pause.exchange(true)) return;
   Q_EMIT pausedChanged(true);
 }
 
-void SearchWorker::resume() {
+void JobWorker::resume() {
   if (!stop_->pause.exchange(false)) return;
   Q_EMIT pausedChanged(false);
 }
 
-void SearchWorker::cancel() {
+void JobWorker::cancel() {
   stop_->cancel = true;
   resume();  // a paused loop only notices the cancel once it wakes
 }
 
-void SearchWorker::onThreadEnd(const QString& runDir, bool cancelled, const QString& error) {
+void JobWorker::onThreadEnd(const QString& runDir, bool cancelled, const QString& error) {
   // The thread has emitted its last signal and is returning: joining it is immediate.
   thread_->wait();
   delete thread_;

@@ -1,4 +1,4 @@
-#include "core/nas/reduction_block.h"
+#include "core/nas/fixed_blocks.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "core/search/checkpoint.h"
+#include "core/job/archive_io.h"
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"

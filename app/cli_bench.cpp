@@ -43,9 +43,11 @@ void addBudgetCommand(CLI::App& bench) {
       "budget", "Short budgeted searches (data x presets x seeds x variants): how often the argmax lands in the band");
   auto* cmd = budget_command;
   cmd->add_option("--data", o.data, ".npz files or image folders (default: the demo data)");
-  cmd->add_option("--presets", o.presets, "Budget presets")->capture_default_str()
+  cmd->add_option("--presets", o.presets, "Budget presets")
+      ->capture_default_str()
       ->check(CLI::IsMember({"small", "medium", "large"}));
-  cmd->add_option("--variants", o.variants, "Architecture-step variants")->capture_default_str()
+  cmd->add_option("--variants", o.variants, "Architecture-step variants")
+      ->capture_default_str()
       ->check(CLI::IsMember(budgetBenchVariants()));
   cmd->add_option("--seeds", o.seeds, "Seeds 0..N-1")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-images", o.max_images, "Images per search half (0 = all)")->capture_default_str();
@@ -68,8 +70,8 @@ void printBudgetTable(const nlohmann::json& j) {
   std::printf("\nbudget benchmark: %d seed(s), %lld images per half, %s, %d thread(s)\n",
               j["settings"]["seeds"].get<int>(), static_cast<long long>(j["settings"]["max_images"].get<int64_t>()),
               j["settings"]["device"].get<std::string>().c_str(), j["settings"]["threads"].get<int>());
-  std::printf("%-16s %5s %9s %9s %9s %10s %10s %10s %10s\n", "variant", "runs", "argmax in", "derived in",
-              "arch acc", "acc argmax", "acc derived", "|dP| med", "|dP| p90");
+  std::printf("%-16s %5s %9s %9s %9s %10s %10s %10s %10s\n", "variant", "runs", "argmax in", "derived in", "arch acc",
+              "acc argmax", "acc derived", "|dP| med", "|dP| p90");
   for (const auto& [name, v] : j["summary"].items())
     std::printf("%-16s %5d %8.0f%% %8.0f%% %9.3f %10.3f %11.3f %10.2f %10.2f\n", name.c_str(), v["runs"].get<int>(),
                 100 * v["argmax_in_band_share"].get<double>(), 100 * v["derived_in_band_share"].get<double>(),
@@ -114,7 +116,8 @@ void printTable(const nlohmann::json& j) {
       std::printf("%s reaches %.0f %% of the ceiling\n", phase,
                   100.0 * j[std::string(phase) + "_vs_roofline"].get<double>());
   if (j.contains("sparse_vs_phase2_time"))
-    std::printf("sparse step time = %.0f %% of the dense phase-2 step\n", 100.0 * j["sparse_vs_phase2_time"].get<double>());
+    std::printf("sparse step time = %.0f %% of the dense phase-2 step\n",
+                100.0 * j["sparse_vs_phase2_time"].get<double>());
   std::printf("peak memory %.0f MiB\n", j["peak_rss_mib"].get<double>());
   if (j.contains("gpu_name"))
     std::printf("GPU %s (%lld MiB): peak %.0f MiB held by LibTorch\n", j["gpu_name"].get<std::string>().c_str(),
@@ -124,36 +127,42 @@ void printTable(const nlohmann::json& j) {
 }  // namespace
 
 CLI::App* addBenchCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("bench", "Time the search loop (phase 1, phase 2, sparse) and retraining on synthetic images");
+  auto* cmd = app.add_subcommand("bench",
+                                 "Time the search loop (phase 1, phase 2, sparse) and retraining on synthetic images");
   auto& o = bench_options;
   cmd->add_flag("--json", print_json, "Print JSON only");
   cmd->add_option("--channels", o.channels, "C, channels of stage 1")->capture_default_str();
   cmd->add_option("--cells", o.cells, "N, cells per stage")->capture_default_str()->check(CLI::Range(1, 8));
   cmd->add_option("--batch", o.batch, "Batch size")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--steps", o.steps, "Timed steps per setting (whole rounds of R)")->capture_default_str()
+  cmd->add_option("--steps", o.steps, "Timed steps per setting (whole rounds of R)")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--only", o.only, "Time just one setting")->check(CLI::IsMember({"phase1", "phase2", "sparse", "train"}));
-  cmd->add_option("--train-batch", o.train_batch, "Batch of the retraining benchmark")->capture_default_str()
+  cmd->add_option("--only", o.only, "Time just one setting")
+      ->check(CLI::IsMember({"phase1", "phase2", "sparse", "train"}));
+  cmd->add_option("--train-batch", o.train_batch, "Batch of the retraining benchmark")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", o.warmup_steps, "Untimed steps first (-1 = one round of R steps)")->capture_default_str();
   cmd->add_option("--classes", o.classes, "Classes")->capture_default_str()->check(CLI::Range(2, 10000));
-  cmd->add_option("--in-channels", o.in_channels, "Image channels (1 or 3)")->capture_default_str()
+  cmd->add_option("--in-channels", o.in_channels, "Image channels (1 or 3)")
+      ->capture_default_str()
       ->check(CLI::IsMember({1, 3}));
   cmd->add_option("--image-size", o.image_size, "Synthetic image size")->capture_default_str();
   cmd->add_option("--resize", o.resize, "Resize to (0 = keep)")->capture_default_str();
   takesEnumWords(cmd->add_option("--memory-format", o.memory_format,
-                                  "Activation layout: auto (channels_last on CPU), channels_last, contiguous"),
+                                 "Activation layout: auto (channels_last on CPU), channels_last, contiguous"),
                  o.memory_format);
   takesEnumWords(cmd->add_option("--parallel-copies", o.parallel_copies,
-                                  "Train the network and its perturbed copy side by side (CUDA: two streams): auto "
-                                  "(CPU, >= 2 threads, batch <= 64), on, off"),
+                                 "Train the network and its perturbed copy side by side (CUDA: two streams): auto "
+                                 "(CPU, >= 2 threads, batch <= 64), on, off"),
                  o.parallel_copies);
-  cmd->add_flag("--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; },
-                "Compute every op, even with weight 0");
+  cmd->add_flag(
+      "--no-skip", [](int64_t) { bench_options.skip_zero_ops = false; }, "Compute every op, even with weight 0");
   takesEnumWords(cmd->add_option("--precision", o.precision, "Weight steps in fp32 or bf16 (CUDA autocast)"),
                  o.precision);
-  cmd->add_flag("--no-cudnn-benchmark", [](int64_t) { bench_options.cudnn_benchmark = false; },
-                "CUDA: cuDNN's heuristic convolution algorithms instead of timing them");
+  cmd->add_flag(
+      "--no-cudnn-benchmark", [](int64_t) { bench_options.cudnn_benchmark = false; },
+      "CUDA: cuDNN's heuristic convolution algorithms instead of timing them");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();

@@ -28,7 +28,8 @@ std::string percent(double v) {
 }  // namespace
 
 CLI::App* addEvaluateCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("evaluate", "Evaluate a run's trained model on the test split (metrics.json, report.md)");
+  auto* cmd = app.add_subcommand("evaluate",
+                                 "Evaluate a run's trained model on the test split (metrics.json, report.md)");
   cmd->add_option("RUN_DIR", cli.run_dir, "Run directory holding model.pt and model.json")->required();
   cmd->add_option("--device", cli.device, "auto | cpu | cuda | cuda:N (default: the run's)");
   cmd->add_option("--threads", cli.threads, "CPU threads, 0 = all cores (default: the run's)");
@@ -51,9 +52,11 @@ int runEvaluateCommand() {
   std::printf("test accuracy %s, %s %s on %lld images\n", percent(m.accuracy).c_str(),
               binary ? "AUC" : "macro AUC (one-vs-rest)", auc, static_cast<long long>(m.samples));
   for (int k = 0; k < m.numClasses(); ++k) {
-    const std::string& name = k < static_cast<int>(out.card.class_names.size()) ? out.card.class_names[static_cast<size_t>(k)]
-                                                                                 : std::to_string(k);
-    std::printf("  %-20s precision %-8s recall %s\n", name.c_str(), percent(m.precision[static_cast<size_t>(k)]).c_str(),
+    const std::string& name = k < static_cast<int>(out.card.class_names.size())
+                                  ? out.card.class_names[static_cast<size_t>(k)]
+                                  : std::to_string(k);
+    std::printf("  %-20s precision %-8s recall %s\n", name.c_str(),
+                percent(m.precision[static_cast<size_t>(k)]).c_str(),
                 percent(m.recall[static_cast<size_t>(k)]).c_str());
   }
   std::printf("wrote %s and %s\n", out.metrics_path.string().c_str(), out.report_path.string().c_str());

@@ -46,8 +46,9 @@ int runExportCommand() {
   const OnnxExportInfo info = exportOnnx(model.network, model.card, file);
   std::printf("wrote %s (%lld nodes, %lld parameters, %.1f KiB)\n", file.string().c_str(),
               static_cast<long long>(info.nodes), static_cast<long long>(info.parameters), info.bytes / 1024.0);
-  std::printf("input  `image`: N x %lld x %d x %d float32 — %s\n", static_cast<long long>(model.card.network.in_channels),
-              model.card.input_size, model.card.input_size, model.card.preprocessingText().c_str());
+  std::printf("input  `image`: N x %lld x %d x %d float32 — %s\n",
+              static_cast<long long>(model.card.network.in_channels), model.card.input_size, model.card.input_size,
+              model.card.preprocessingText().c_str());
   std::printf("output `logits`: N x %lld (softmax for probabilities)\n",
               static_cast<long long>(model.card.network.classes));
   if (export_verify_images == 0) return 0;

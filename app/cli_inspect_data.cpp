@@ -41,29 +41,39 @@ CLI::App* addInspectDataCommand(CLI::App& app) {
   cmd->add_flag("--json", inspect_json, "Print JSON");
   auto& o = inspect_options;
   cmd->add_option("--size,--image-size", o.size, "Image size after loading (folders, manifests)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--pad", o.pad, "Pad to a square instead of centre-cropping");
-  cmd->add_option("--train-fraction", o.train, "Train share when not pre-split")->capture_default_str()
+  cmd->add_option("--train-fraction", o.train, "Train share when not pre-split")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--val-fraction", o.val, "Val share when not pre-split")->capture_default_str()
+  cmd->add_option("--val-fraction", o.val, "Val share when not pre-split")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--test-fraction", o.test, "Test share when not pre-split")->capture_default_str()
+  cmd->add_option("--test-fraction", o.test, "Test share when not pre-split")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed,--split-seed", o.seed, "Seed of the train/val/test split")->capture_default_str();
   cmd->add_option("--max-pixels", o.max_pixels, "Images with more pixels are skipped unread")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--decode-threads", o.threads, "Decoding threads (0 = all cores)")->capture_default_str()
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--decode-threads", o.threads, "Decoding threads (0 = all cores)")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--all-frames", o.all_frames, "Every frame of multi-frame DICOM files (default: the middle one)");
   cmd->add_flag("--no-cache", no_cache, "Decode again instead of reading the decoded-set cache");
-  cmd->add_option("--cache-dir", cache_dir, "Decoded-set cache folder (default: $ZODARTS_CACHE_DIR, "
-                                            "$XDG_CACHE_HOME/zodarts or ~/.cache/zodarts)");
-  cmd->add_flag("--bench", bench, "Time decoding and cache hits (images/s) instead; without a path, "
-                                  "on generated PNGs");
+  cmd->add_option("--cache-dir", cache_dir,
+                  "Decoded-set cache folder (default: $ZODARTS_CACHE_DIR, "
+                  "$XDG_CACHE_HOME/zodarts or ~/.cache/zodarts)");
+  cmd->add_flag("--bench", bench,
+                "Time decoding and cache hits (images/s) instead; without a path, "
+                "on generated PNGs");
   cmd->add_option("--bench-images", bench_options.images, "PNGs generated for --bench without a path")
-      ->capture_default_str()->check(CLI::Range(2, 10'000'000));
+      ->capture_default_str()
+      ->check(CLI::Range(2, 10'000'000));
   cmd->add_option("--bench-source-size", bench_options.source_size, "Side of the generated PNGs")
-      ->capture_default_str()->check(CLI::Range(1, 16384));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16384));
   return cmd;
 }
 

@@ -56,13 +56,16 @@ std::string ranked(const Prediction& p, const std::vector<std::string>& names, i
 CLI::App* addPredictCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Classify images with an exported ONNX model (OpenCV DNN; the "
                                             "preprocessing is read from the model's metadata)");
-  cmd->add_option("model", predict_model, "The .onnx file written by `zodarts export`")->required()
+  cmd->add_option("model", predict_model, "The .onnx file written by `zodarts export`")
+      ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("images", predict_images, "Image files (PNG, JPEG, BMP, TIFF, PGM/PPM, DICOM)")->required();
   cmd->add_flag("--json", predict_json, "Print JSON (one object per image, in order)");
-  cmd->add_option("--batch", predict_batch, "Images per forward pass")->capture_default_str()
+  cmd->add_option("--batch", predict_batch, "Images per forward pass")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--top", predict_top, "Show only the k most probable classes (0 = all)")->capture_default_str()
+  cmd->add_option("--top", predict_top, "Show only the k most probable classes (0 = all)")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device", predict_device,
                   "auto | cpu: predict runs the ONNX file with OpenCV's DNN module on the CPU (Debian builds it "
@@ -75,8 +78,8 @@ int runPredictCommand() {
   if (predict_device != "auto" && predict_device != "cpu")
     throw ConfigError("predict --device " + predict_device +
                       ": predict runs ONNX models with OpenCV's DNN module, which is built without CUDA here; "
-                      "use --device cpu, or `zodarts evaluate RUN_DIR --device " + predict_device +
-                      "` to run the retrained network on the GPU");
+                      "use --device cpu, or `zodarts evaluate RUN_DIR --device " +
+                      predict_device + "` to run the retrained network on the GPU");
   OnnxClassifier classifier(predict_model);
   const auto& names = classifier.info().class_names;
   const std::vector<std::filesystem::path> files(predict_images.begin(), predict_images.end());

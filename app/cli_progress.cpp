@@ -23,7 +23,6 @@ std::string formatDuration(double seconds) {
   return buf;
 }
 
-
 }  // namespace
 
 ProgressPrinter::ProgressPrinter(std::FILE* out) : out_(out), interactive_(::isatty(::fileno(out)) != 0) {}
@@ -49,8 +48,8 @@ void ProgressPrinter::drawBar(const BarStep& p) {
   bar.resize(kWidth, '.');
   char temperature[32] = "";  // a retraining has no temperature
   if (!training_) std::snprintf(temperature, sizeof temperature, "  T %.3f", epoch_.temperature);
-  std::fprintf(out_, "\r  epoch %d/%d [%s] %d/%d  loss %.3f%s  ETA %s   ", p.epoch + 1, epochs_, bar.c_str(),
-               p.step, p.steps, loss_avg_, temperature, formatDuration(eta).c_str());
+  std::fprintf(out_, "\r  epoch %d/%d [%s] %d/%d  loss %.3f%s  ETA %s   ", p.epoch + 1, epochs_, bar.c_str(), p.step,
+               p.steps, loss_avg_, temperature, formatDuration(eta).c_str());
   std::fflush(out_);
   bar_open_ = true;
 }
@@ -66,11 +65,13 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
           min_params_ = e.min_params;
           max_params_ = e.max_params;
           run_start_ = Clock::now();
-          std::fprintf(out_, "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
-                       e.device.c_str(), static_cast<long long>(e.weight_images),
-                       static_cast<long long>(e.arch_images), static_cast<long long>(e.classes),
-                       formatCount(static_cast<double>(e.supernet_params)).c_str(), e.epochs, e.steps_per_epoch,
-                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str() : "");
+          std::fprintf(out_,
+                       "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
+                       e.device.c_str(), static_cast<long long>(e.weight_images), static_cast<long long>(e.arch_images),
+                       static_cast<long long>(e.classes), formatCount(static_cast<double>(e.supernet_params)).c_str(),
+                       e.epochs, e.steps_per_epoch,
+                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str()
+                                         : "");
           if (e.max_params > 0)
             std::fprintf(out_, "budget band: %s – %s parameters (phase 2)\n", formatCount(e.min_params).c_str(),
                          formatCount(e.max_params).c_str());
@@ -79,8 +80,7 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
           epoch_start_ = Clock::now();
         } else if constexpr (std::is_same_v<T, PhaseChanged>) {
           endBar();
-          std::fprintf(out_, "phase 2 from epoch %d: kernel sizes and depths join the search%s\n", e.epoch + 1,
-                       "");
+          std::fprintf(out_, "phase 2 from epoch %d: kernel sizes and depths join the search%s\n", e.epoch + 1, "");
         } else if constexpr (std::is_same_v<T, StepProgress> || std::is_same_v<T, TrainStepProgress>) {
           drawBar(BarStep{e.epoch, e.step, e.steps, e.loss});
         } else if constexpr (std::is_same_v<T, EpochFinished>) {
@@ -111,7 +111,8 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
                        e.genotype.toString().c_str());
           if (!e.changes.empty()) {
             std::fprintf(out_, "The paper's argmax had %s parameters%s; the derivation changed:\n",
-                         formatCount(static_cast<double>(e.argmax_params)).c_str(), bandVerdict(e.argmax_params).c_str());
+                         formatCount(static_cast<double>(e.argmax_params)).c_str(),
+                         bandVerdict(e.argmax_params).c_str());
             for (const auto& change : e.changes) std::fprintf(out_, "  %s\n", change.c_str());
           } else if (!e.argmax_genotype.empty()) {
             std::fprintf(out_, "(the paper's argmax architecture, unchanged)\n");
@@ -125,17 +126,21 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
           steps_per_epoch_ = e.steps_per_epoch;
           run_start_ = Clock::now();
           steps_done_ = 0;
-          std::fprintf(out_, "retraining on %s: %lld train + %lld validation images, %lld classes, %s parameters, "
-                             "%d epochs x %d steps%s\n",
-                       e.device.c_str(), static_cast<long long>(e.train_images),
-                       static_cast<long long>(e.val_images), static_cast<long long>(e.classes),
-                       formatCount(static_cast<double>(e.params)).c_str(), e.epochs, e.steps_per_epoch,
-                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str() : "");
+          std::fprintf(out_,
+                       "retraining on %s: %lld train + %lld validation images, %lld classes, %s parameters, "
+                       "%d epochs x %d steps%s\n",
+                       e.device.c_str(), static_cast<long long>(e.train_images), static_cast<long long>(e.val_images),
+                       static_cast<long long>(e.classes), formatCount(static_cast<double>(e.params)).c_str(), e.epochs,
+                       e.steps_per_epoch,
+                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str()
+                                         : "");
         } else if constexpr (std::is_same_v<T, TrainEpochFinished>) {
           endBar();
-          std::fprintf(out_, "epoch %3d/%d  lr %.4f  train loss %.3f acc %.3f  val loss %.3f acc %.3f  best %.3f (epoch %d)  %.1fs\n",
-                       e.epoch + 1, epochs_, e.lr, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
-                       e.best_val_accuracy, e.best_epoch + 1, e.seconds);
+          std::fprintf(
+              out_,
+              "epoch %3d/%d  lr %.4f  train loss %.3f acc %.3f  val loss %.3f acc %.3f  best %.3f (epoch %d)  %.1fs\n",
+              e.epoch + 1, epochs_, e.lr, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+              e.best_val_accuracy, e.best_epoch + 1, e.seconds);
           std::fflush(out_);
         } else if constexpr (std::is_same_v<T, TrainFinished>) {
           endBar();

@@ -31,8 +31,7 @@ class FlagAdder {
 
   // A valued flag bound to a config field; --help shows the field's current value.
   template <class T>
-  CLI::Option* option(const std::string& flag, T& field, const std::string& key,
-                      const std::string& help) {
+  CLI::Option* option(const std::string& flag, T& field, const std::string& key, const std::string& help) {
     cli_.flag_keys[flag] = {key};
     auto* option = cmd_.add_option(flag, field, help)->capture_default_str()->group(group_);
     if constexpr (std::is_enum_v<T>) takesEnumWords(option, field);
@@ -40,8 +39,8 @@ class FlagAdder {
   }
 
   // A switch that turns a setting away from its default (--no-flip, --softmax).
-  CLI::Option* change(const std::string& flag, std::function<void()> apply,
-                      const std::string& key, const std::string& help) {
+  CLI::Option* change(const std::string& flag, std::function<void()> apply, const std::string& key,
+                      const std::string& help) {
     cli_.flag_keys[flag] = {key};
     return cmd_.add_flag_callback(flag, std::move(apply), help)->group(group_);
   }
@@ -65,14 +64,15 @@ std::string applyBudget(const std::string& value, BudgetOptions& budget) {
   const auto colon = value.find(':');
   if (colon == std::string::npos)
     return "expected none, small, medium, large or MIN:MAX (parameter counts, e.g. "
-           "200k:1.5M), got '" + value + "'";
+           "200k:1.5M), got '" +
+           value + "'";
   const auto lo = parseCount(value.substr(0, colon));
   const auto hi = parseCount(value.substr(colon + 1));
   if (!lo || !hi)
-    return "MIN and MAX in '" + value + "' must be parameter counts such as 135000, 200k, "
+    return "MIN and MAX in '" + value +
+           "' must be parameter counts such as 135000, 200k, "
            "1.5M or 2e5 (M for million: m is refused)";
-  if (*lo >= *hi)
-    return "MIN must be below MAX, got '" + value + "'";
+  if (*lo >= *hi) return "MIN must be below MAX, got '" + value + "'";
   budget.preset = BudgetPreset::Custom;
   budget.min_params = *lo;
   budget.max_params = *hi;
@@ -103,8 +103,7 @@ json readConfigFile(const std::string& file) {
   } catch (const json::parse_error& e) {
     throw ConfigError(file + ": not valid JSON (error near byte " + std::to_string(e.byte) + ")");
   }
-  if (!doc.is_object())
-    throw ConfigError(file + ": the configuration must be a JSON object ({...})");
+  if (!doc.is_object()) throw ConfigError(file + ": the configuration must be a JSON object ({...})");
   return doc;
 }
 
@@ -122,22 +121,24 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
              "the data set: .npz (MedMNIST layout), image folder (one sub-folder per class) "
              "or .csv manifest (path,label[,split])")
       ->type_name("PATH");
-  add.option("--out", c.out, "out",
-             "folder for this run's files (settings, events, checkpoint, results)")
+  add.option("--out", c.out, "out", "folder for this run's files (settings, events, checkpoint, results)")
       ->type_name("RUN_DIR");
   cmd.add_option("--config", cli.config_file,
                  "JSON file of settings (as in a run's config.json; may be partial); "
                  "flags given here override it")
-      ->type_name("FILE.json")->group("Data and run");
+      ->type_name("FILE.json")
+      ->group("Data and run");
   cmd.add_option("--resume", cli.resume,
                  "continue the run in this folder from its last checkpoint, with its "
                  "config.json; flags given here override it")
-      ->type_name("RUN_DIR")->group("Data and run");
+      ->type_name("RUN_DIR")
+      ->group("Data and run");
   add.option("--arch-fraction", c.data.arch_fraction, "data.arch_fraction",
              "share of the training images that trains the architecture");
   add.option("--device", c.device, "device", "auto, cpu, cuda or cuda:N");
-  add.change("--no-cudnn-benchmark", [&c] { c.cudnn_benchmark = false; }, "cudnn_benchmark",
-             "CUDA: use cuDNN's heuristic convolution algorithms instead of timing them on the first batches");
+  add.change(
+      "--no-cudnn-benchmark", [&c] { c.cudnn_benchmark = false; }, "cudnn_benchmark",
+      "CUDA: use cuDNN's heuristic convolution algorithms instead of timing them on the first batches");
   add.option("--threads", c.threads, "threads",
              "CPU threads for LibTorch (0 = all cores); idle threads spin briefly, then sleep "
              "(GOMP_SPINCOUNT=10000 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set)");
@@ -148,10 +149,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.group("Images (folders, CSV manifests, DICOM)");
   ImageLoadOptions& img = c.data.images;
   add.option("--image-size", img.size, "data.images.size", "side of the square images after loading");
-  add.change("--pad", [&img] { img.pad = true; }, "data.images.pad",
-             "zero-pad images to a square instead of centre-cropping");
-  add.option("--train-fraction", img.train, "data.images.train",
-             "train share of a set that is not pre-split");
+  add.change(
+      "--pad", [&img] { img.pad = true; }, "data.images.pad", "zero-pad images to a square instead of centre-cropping");
+  add.option("--train-fraction", img.train, "data.images.train", "train share of a set that is not pre-split");
   add.option("--val-fraction", img.val, "data.images.val", "val share of a set that is not pre-split");
   add.option("--test-fraction", img.test, "data.images.test",
              "test share of a set that is not pre-split (never seen by the search)");
@@ -159,10 +159,12 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--max-pixels", img.max_pixels, "data.images.max_pixels",
              "images with more pixels (width x height) are skipped unread");
   add.option("--decode-threads", img.threads, "data.images.threads", "decoding threads (0 = all cores)");
-  add.change("--all-frames", [&img] { img.all_frames = true; }, "data.images.all_frames",
-             "every frame of a multi-frame DICOM file (default: its middle frame)");
-  add.change("--no-cache", [&c] { c.data.cache = false; }, "data.cache",
-             "decode the images again instead of reading the decoded-set cache");
+  add.change(
+      "--all-frames", [&img] { img.all_frames = true; }, "data.images.all_frames",
+      "every frame of a multi-frame DICOM file (default: its middle frame)");
+  add.change(
+      "--no-cache", [&c] { c.data.cache = false; }, "data.cache",
+      "decode the images again instead of reading the decoded-set cache");
   add.option("--cache-dir", c.data.cache_dir, "data.cache_dir",
              "decoded-set cache folder (default: $ZODARTS_CACHE_DIR, $XDG_CACHE_HOME/zodarts or "
              "~/.cache/zodarts)")
@@ -172,16 +174,18 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--epochs", s.epochs, "search.epochs", "search epochs");
   add.option("--switch-epoch", s.switch_epoch, "search.switch_epoch",
              "E_s: epoch where phase 2 (kernel and depth search, budget) starts");
-  add.option("--channels", s.network.channels, "search.network.channels",
-             "C: channels of the first stage");
+  add.option("--channels", s.network.channels, "search.network.channels", "C: channels of the first stage");
   add.option("--cells", s.network.cells, "search.network.cells", "N: cells per stage (1-8)");
   add.option("--batch", s.batch, "search.batch", "images per batch");
-  add.change("--softmax", [&s] { s.distribution = Distribution::Softmax; },
-             "search.distribution", "softmax instead of sparsemax (ZO-DARTS baseline)");
-  add.change("--no-size-search", [&s] { s.size_search = false; }, "search.size_search",
-             "never enter phase 2 (ZO-DARTS+ baseline)");
-  add.change("--no-skip", [&s] { s.skip_zero_ops = false; }, "search.skip_zero_ops",
-             "compute ops whose weight is exactly 0 (slower, same result)");
+  add.change(
+      "--softmax", [&s] { s.distribution = Distribution::Softmax; }, "search.distribution",
+      "softmax instead of sparsemax (ZO-DARTS baseline)");
+  add.change(
+      "--no-size-search", [&s] { s.size_search = false; }, "search.size_search",
+      "never enter phase 2 (ZO-DARTS+ baseline)");
+  add.change(
+      "--no-skip", [&s] { s.skip_zero_ops = false; }, "search.skip_zero_ops",
+      "compute ops whose weight is exactly 0 (slower, same result)");
   add.option("--parallel-copies", s.parallel_copies, "search.parallel_copies",
              "train the network and its perturbed copy side by side (half the threads each; on CUDA, two "
              "streams): auto (CPU, >= 2 threads, batch <= 64), on, off");
@@ -190,22 +194,18 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
 
   add.group("Temperature");
   add.option("--t0", s.temperature.t0, "search.temperature.t0", "T at epoch 0");
-  add.option("--t-decay", s.temperature.decay, "search.temperature.decay",
-             "T is multiplied by this ...");
+  add.option("--t-decay", s.temperature.decay, "search.temperature.decay", "T is multiplied by this ...");
   add.option("--t-every", s.temperature.every, "search.temperature.every",
              "... at the start of every this many epochs");
-  add.change("--no-anneal", [&s] { s.temperature.anneal = false; },
-             "search.temperature.anneal", "keep T = t0 throughout");
+  add.change(
+      "--no-anneal", [&s] { s.temperature.anneal = false; }, "search.temperature.anneal", "keep T = t0 throughout");
 
   add.group("Optimisers");
   add.option("--lr", s.weights.lr, "search.weights.lr", "weight learning rate at epoch 0");
-  add.option("--lr-min", s.weights.lr_min, "search.weights.lr_min",
-             "weight learning rate at the last epoch (cosine)");
+  add.option("--lr-min", s.weights.lr_min, "search.weights.lr_min", "weight learning rate at the last epoch (cosine)");
   add.option("--arch-lr", s.arch.lr, "search.arch.lr", "architecture (Adam) learning rate");
-  add.option("--rounds", s.arch.rounds, "search.arch.rounds",
-             "R: weight steps per architecture update");
-  add.option("--mu-scale", s.arch.mu_scale, "search.arch.mu_scale",
-             "perturbation size: mu = mu-scale x |alpha|");
+  add.option("--rounds", s.arch.rounds, "search.arch.rounds", "R: weight steps per architecture update");
+  add.option("--mu-scale", s.arch.mu_scale, "search.arch.mu_scale", "perturbation size: mu = mu-scale x |alpha|");
   add.option("--estimator", s.arch.estimator, "search.arch.estimator",
              "zo (zeroth order) or darts1 (DARTS first order baseline)");
   add.option("--perturbed-momentum", s.arch.perturbed_momentum, "search.arch.perturbed_momentum",
@@ -219,8 +219,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--max-count-step", s.arch.max_count_step, "search.arch.max_count_step",
              "cap on how far one architecture update moves the expected size, as a share of the band's "
              "width (0 = none)");
-  add.change("--reset-adam-at-switch", [&s] { s.arch.reset_adam_at_switch = true; },
-             "search.arch.reset_adam_at_switch", "restart the architecture optimiser's moments at phase 2");
+  add.change(
+      "--reset-adam-at-switch", [&s] { s.arch.reset_adam_at_switch = true; }, "search.arch.reset_adam_at_switch",
+      "restart the architecture optimiser's moments at phase 2");
 
   add.group("Parameter budget");
   add.option("--budget", cli.budget, "search.budget.preset",
@@ -230,25 +231,22 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
         BudgetOptions scratch;
         return applyBudget(value, scratch);
       });
-  cli.flag_keys["--budget"] = {"search.budget.preset", "search.budget.min_params",
-                               "search.budget.max_params"};
+  cli.flag_keys["--budget"] = {"search.budget.preset", "search.budget.min_params", "search.budget.max_params"};
   add.option("--budget-from", s.budget.from_run, "search.budget.from_run",
              "take the preset's percentiles from architectures sampled from the final distributions of this "
              "earlier unconstrained run on the same data (the reference's bands), not from the whole space")
       ->type_name("RUN_DIR");
-  add.option("--lambda0", s.budget.lambda0, "search.budget.lambda0",
-             "budget weight: lambda = lambda0 / T");
+  add.option("--lambda0", s.budget.lambda0, "search.budget.lambda0", "budget weight: lambda = lambda0 / T");
   add.option("--derive", s.derive, "search.derive",
              "final architecture: auto (in-band with a budget, else argmax), band (the most probable "
              "architecture inside the band) or argmax (the paper's)");
 
   add.group("Augmentation");
-  add.option("--resize", s.augment.resize, "search.augment.resize",
-             "resize images to this size (0 = keep)");
+  add.option("--resize", s.augment.resize, "search.augment.resize", "resize images to this size (0 = keep)");
   add.option("--crop-padding", s.augment.crop_padding, "search.augment.crop_padding",
              "zero padding of the random crop");
-  add.change("--no-flip", [&s] { s.augment.flip = false; }, "search.augment.flip",
-             "no random horizontal flips");
+  add.change(
+      "--no-flip", [&s] { s.augment.flip = false; }, "search.augment.flip", "no random horizontal flips");
 }
 
 void applyBudgetFlag(const std::string& value, BudgetOptions& budget) {
@@ -288,8 +286,7 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
   }
   const json flags_doc = toJson(from_flags);
   for (const auto& flag : given)
-    for (const auto& key : cli.flag_keys.at(flag))
-      overlay(doc, key, flags_doc.at(jsonPointer(key)));
+    for (const auto& key : cli.flag_keys.at(flag)) overlay(doc, key, flags_doc.at(jsonPointer(key)));
 
   try {
     return runConfigFromJson(doc, cli.defaults);
@@ -298,8 +295,7 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
     const std::string message = e.what();
     for (const auto& flag : given)
       for (const auto& key : cli.flag_keys.at(flag))
-        if (message.find("'" + key + "'") != std::string::npos)
-          throw ConfigError(flag + ": " + message);
+        if (message.find("'" + key + "'") != std::string::npos) throw ConfigError(flag + ": " + message);
     if (!source.empty()) throw ConfigError(source + ": " + message);
     throw;
   }

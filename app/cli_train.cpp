@@ -25,7 +25,7 @@ struct TrainCli {
   std::string out;       // --out DIR
   bool resume = false;
   bool again = false;
-  TrainOptions values;   // what the training flags parse into
+  TrainOptions values;  // what the training flags parse into
   std::string device = "auto";
   int threads = 0;
   // Each given flag copies its value into the run's config.
@@ -47,7 +47,8 @@ void trainFlag(CLI::App& cmd, const std::string& flag, T TrainOptions::*field, c
   cli.appliers.emplace_back(opt, [field](RunConfig& c) { c.train.*field = cli.values.*field; });
 }
 
-void switchFlag(CLI::App& cmd, const std::string& flag, std::function<void(TrainOptions&)> set, const std::string& help) {
+void switchFlag(CLI::App& cmd, const std::string& flag, std::function<void(TrainOptions&)> set,
+                const std::string& help) {
   auto* opt = cmd.add_flag(flag, help)->group("Training");
   cli.appliers.emplace_back(opt, [set](RunConfig& c) { set(c.train); });
 }
@@ -91,7 +92,8 @@ std::pair<std::string, RunConfig> resolve() {
   for (const auto& [opt, apply] : cli.appliers) {
     if (!opt->count()) continue;
     if (cli.resume)
-      throw ConfigError(opt->get_name() + ": a resumed training keeps its settings (only --device and --threads may change)");
+      throw ConfigError(opt->get_name() +
+                        ": a resumed training keeps its settings (only --device and --threads may change)");
     apply(config);
   }
   applyRunFlags(config);
@@ -106,7 +108,8 @@ std::pair<std::string, RunConfig> resolve() {
 }  // namespace
 
 CLI::App* addTrainCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("train", "Retrain the searched architecture (ALGORITHM.md §7) and keep the best epoch");
+  auto* cmd = app.add_subcommand("train",
+                                 "Retrain the searched architecture (ALGORITHM.md §7) and keep the best epoch");
   cmd->add_option("RUN_DIR", cli.run_dir, "Run directory of a search (its config.json and genotype.json)");
   cmd->add_option("--genotype", cli.genotype, "Genotype file (genotype.json of a search) to train instead of a run")
       ->group("Without a run");
@@ -118,7 +121,8 @@ CLI::App* addTrainCommand(CLI::App& app) {
                 "metrics move to RUN_DIR/retrain-archive/TIME/")
       ->excludes("--resume");
   cli.run_flags.push_back(cmd->add_option("--device", cli.device, "auto | cpu | cuda | cuda:N")->capture_default_str());
-  cli.run_flags.push_back(cmd->add_option("--threads", cli.threads, "CPU threads (0 = all cores)")->capture_default_str());
+  cli.run_flags.push_back(
+      cmd->add_option("--threads", cli.threads, "CPU threads (0 = all cores)")->capture_default_str());
 
   trainFlag(*cmd, "--epochs", &TrainOptions::epochs, "Training epochs");
   trainFlag(*cmd, "--batch", &TrainOptions::batch, "Batch size");
@@ -126,25 +130,31 @@ CLI::App* addTrainCommand(CLI::App& app) {
   trainFlag(*cmd, "--lr", &TrainOptions::lr, "Peak learning rate (SGD)");
   trainFlag(*cmd, "--lr-min", &TrainOptions::lr_min, "Learning rate the cosine ends at");
   trainFlag(*cmd, "--momentum", &TrainOptions::momentum, "SGD momentum");
-  switchFlag(*cmd, "--nesterov", [](TrainOptions& t) { t.nesterov = true; }, "Nesterov momentum");
+  switchFlag(
+      *cmd, "--nesterov", [](TrainOptions& t) { t.nesterov = true; }, "Nesterov momentum");
   trainFlag(*cmd, "--weight-decay", &TrainOptions::weight_decay, "Weight decay");
   trainFlag(*cmd, "--grad-clip", &TrainOptions::grad_clip, "Gradient-norm clip (0 = off)");
   trainFlag(*cmd, "--warmup-epochs", &TrainOptions::warmup_epochs, "Linear warm-up epochs");
   trainFlag(*cmd, "--warmup-start", &TrainOptions::warmup_start, "Warm-up starts at this fraction of the lr");
   trainFlag(*cmd, "--label-smoothing", &TrainOptions::label_smoothing, "Label smoothing ε");
-  switchFlag(*cmd, "--no-mix", [](TrainOptions& t) { t.mixing = false; }, "No mixup / CutMix");
+  switchFlag(
+      *cmd, "--no-mix", [](TrainOptions& t) { t.mixing = false; }, "No mixup / CutMix");
   trainFlag(*cmd, "--mix-prob", &TrainOptions::mix_prob, "Probability that a batch is mixed");
   trainFlag(*cmd, "--cutmix-prob", &TrainOptions::cutmix_prob, "Share of mixed batches that use CutMix (else mixup)");
   trainFlag(*cmd, "--mixup-alpha", &TrainOptions::mixup_alpha, "Mixup Beta(α, α)");
   trainFlag(*cmd, "--cutmix-alpha", &TrainOptions::cutmix_alpha, "CutMix Beta(α, α)");
   auto* resize = cmd->add_option("--resize", cli.values.augment.resize, "Network input side (0 = keep)")
-                     ->capture_default_str()->group("Training");
+                     ->capture_default_str()
+                     ->group("Training");
   cli.appliers.emplace_back(resize, [](RunConfig& c) { c.train.augment.resize = cli.values.augment.resize; });
   auto* pad = cmd->add_option("--crop-padding", cli.values.augment.crop_padding, "Random-crop padding")
-                  ->capture_default_str()->group("Training");
+                  ->capture_default_str()
+                  ->group("Training");
   cli.appliers.emplace_back(pad, [](RunConfig& c) { c.train.augment.crop_padding = cli.values.augment.crop_padding; });
-  switchFlag(*cmd, "--no-flip", [](TrainOptions& t) { t.augment.flip = false; }, "No random horizontal flip");
-  trainFlag(*cmd, "--derive", &TrainOptions::derive, "argmax (the search's genotype) or sample (from its final distributions)");
+  switchFlag(
+      *cmd, "--no-flip", [](TrainOptions& t) { t.augment.flip = false; }, "No random horizontal flip");
+  trainFlag(*cmd, "--derive", &TrainOptions::derive,
+            "argmax (the search's genotype) or sample (from its final distributions)");
   trainFlag(*cmd, "--derive-seed", &TrainOptions::derive_seed, "Seed of --derive sample");
   trainFlag(*cmd, "--seed", &TrainOptions::seed, "Seed of initialisation, batch order, augmentation, mixing");
   trainFlag(*cmd, "--checkpoint-every", &TrainOptions::checkpoint_every, "Epochs between checkpoints (0 = never)");

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("Point-and-click ZO-DARTS++ architecture search."));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("A run directory to open."), QStringLiteral("[run]"));
+  parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("A run directory to open."),
+                               QStringLiteral("[run]"));
   // Hidden: packaging/screenshots.sh drives the real application through a short search.
   QCommandLineOption tour(QStringLiteral("screenshot-tour"), QStringLiteral("Save screenshots to DIR."),
                           QStringLiteral("DIR"));

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   # toolchain
-  g++ cmake ninja-build pkg-config ccache git
+  g++ cmake ninja-build pkg-config ccache git clang-format
   # engine
   libtorch-dev nlohmann-json3-dev libcli11-dev libzip-dev
   # data: images, DICOM, NIfTI (demo-data generator) and its source images

@@ -26,8 +26,7 @@ using nlohmann::json;
 void applyVariant(const std::string& name, ArchOptimOptions& a) {
   const bool reference = name == "reference" || name == "penalty";
   a.perturbed_momentum = reference ? PerturbedMomentum::Fresh : PerturbedMomentum::Copy;
-  a.penalty_gradient =
-      name == "reference" || name == "momentum" ? PenaltyGradient::Projected : PenaltyGradient::Full;
+  a.penalty_gradient = name == "reference" || name == "momentum" ? PenaltyGradient::Projected : PenaltyGradient::Full;
   if (name == "both+direct") a.direct_gradient = DirectGradient::Full;
   if (name == "both+cap") a.max_count_step = 0.5;
   if (name == "both+adam-reset") a.reset_adam_at_switch = true;
@@ -89,7 +88,8 @@ json runOne(const RunConfig& config, const SearchData& data, const torch::Device
             const std::filesystem::path& scratch) {
   SearchOptions s = config.search;
   s.checkpoint_every = s.epochs;  // one checkpoint, at the end: the supernet scored below
-  const BudgetBand band = resolveSearchBudget(s, CountShape{data.weight_half.channels(), s.network.channels, data.classes});
+  const BudgetBand band = resolveSearchBudget(s, CountShape{data.weight_half.channels(), s.network.channels,
+                                                            data.classes});
   Collector collector;
   collector.switch_epoch = s.switch_epoch;
   StopToken stop;
@@ -160,7 +160,8 @@ json summarise(const json& runs, const std::vector<std::string>& variants) {
 }  // namespace
 
 std::vector<std::string> budgetBenchVariants() {
-  return {"reference", "momentum", "penalty", "both", "both+direct", "both+cap", "both+adam-reset", "both+softmax-path"};
+  return {"reference",   "momentum", "penalty",         "both",
+          "both+direct", "both+cap", "both+adam-reset", "both+softmax-path"};
 }
 
 json runBudgetBench(const BudgetBenchOptions& options, const std::function<void(const std::string&)>& progress) {
@@ -173,7 +174,8 @@ json runBudgetBench(const BudgetBenchOptions& options, const std::function<void(
   const int threads = configureThreads(options.base.threads);
   const auto device = resolveDevice(options.base.device);
   const auto scratch = std::filesystem::temp_directory_path() /
-                       ("zodarts-bench-budget-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+                       ("zodarts-bench-budget-" +
+                        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
   std::filesystem::create_directories(scratch);
   json runs = json::array();
   for (const auto& path : options.data) {
@@ -211,8 +213,12 @@ json runBudgetBench(const BudgetBenchOptions& options, const std::function<void(
   settings.erase("out");
   return {{"runs", runs},
           {"summary", summarise(runs, options.variants)},
-          {"settings", {{"device", describeDevice(device)}, {"threads", threads}, {"max_images", options.max_images},
-                        {"seeds", options.seeds}, {"config", settings}}}};
+          {"settings",
+           {{"device", describeDevice(device)},
+            {"threads", threads},
+            {"max_images", options.max_images},
+            {"seeds", options.seeds},
+            {"config", settings}}}};
 }
 
 }  // namespace zd

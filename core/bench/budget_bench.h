@@ -22,9 +22,9 @@ struct BudgetBenchOptions {
   std::vector<std::string> data;  // .npz files or image folders
   std::vector<std::string> presets{"small", "medium", "large"};
   std::vector<std::string> variants{"reference", "momentum", "penalty", "both"};
-  int seeds = 3;                  // seeds 0 .. seeds-1
-  int64_t max_images = 600;       // per search half, a seeded subset (0 = all)
-  RunConfig base;                 // every other setting of the searches
+  int seeds = 3;             // seeds 0 .. seeds-1
+  int64_t max_images = 600;  // per search half, a seeded subset (0 = all)
+  RunConfig base;            // every other setting of the searches
 };
 
 // The variants by name: what each sets on top of `base` (reference = the paper's

@@ -11,12 +11,12 @@
 namespace zd {
 
 struct DataBenchOptions {
-  std::string path;         // image folder or .csv manifest to time; "" = generate PNGs
-  int images = 3000;        // PNGs generated when `path` is empty
-  int source_size = 256;    // side of the generated (grey, 8-bit) PNGs
-  int classes = 4;          // class folders of the generated set
-  int repeats = 3;          // cache hits timed; the fastest is reported
-  ImageLoadOptions load;    // decoding settings (size, threads, …)
+  std::string path;       // image folder or .csv manifest to time; "" = generate PNGs
+  int images = 3000;      // PNGs generated when `path` is empty
+  int source_size = 256;  // side of the generated (grey, 8-bit) PNGs
+  int classes = 4;        // class folders of the generated set
+  int repeats = 3;        // cache hits timed; the fastest is reported
+  ImageLoadOptions load;  // decoding settings (size, threads, …)
 };
 
 // Loads the set without cache (decode), then into an empty temporary cache (decode +

@@ -49,9 +49,14 @@ nlohmann::json runOnnxBench(const OnnxBenchOptions& o) {
   OnnxClassifier classifier(file.path);
 
   nlohmann::json j;
-  j["settings"] = {{"channels", o.channels}, {"classes", o.classes}, {"in_channels", o.in_channels},
-                   {"input_size", o.input_size}, {"runs", o.runs}, {"warmup", o.warmup},
-                   {"opencv_threads", cv::getNumThreads()}, {"opencv_version", CV_VERSION},
+  j["settings"] = {{"channels", o.channels},
+                   {"classes", o.classes},
+                   {"in_channels", o.in_channels},
+                   {"input_size", o.input_size},
+                   {"runs", o.runs},
+                   {"warmup", o.warmup},
+                   {"opencv_threads", cv::getNumThreads()},
+                   {"opencv_version", CV_VERSION},
                    {"genotype", "ALGORITHM.md section 5 check genotype (depths 1, 2, 3)"}};
   j["model"] = {{"params", info.parameters}, {"nodes", info.nodes}, {"bytes", info.bytes}};
   for (int b : o.batches) {

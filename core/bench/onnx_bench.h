@@ -12,14 +12,14 @@
 namespace zd {
 
 struct OnnxBenchOptions {
-  int channels = 16;               // C (the paper's)
+  int channels = 16;  // C (the paper's)
   int classes = 2;
   int in_channels = 1;
-  int input_size = 32;             // side of the network input (§7: 28 resized to 32)
+  int input_size = 32;              // side of the network input (§7: 28 resized to 32)
   std::vector<int> batches{1, 64};  // batch sizes timed
-  int runs = 20;                   // timed forward passes per batch size (median reported)
-  int warmup = 3;                  // untimed passes first
-  int threads = 0;                 // OpenCV threads (0 = OpenCV's default: every core)
+  int runs = 20;                    // timed forward passes per batch size (median reported)
+  int warmup = 3;                   // untimed passes first
+  int threads = 0;                  // OpenCV threads (0 = OpenCV's default: every core)
   uint64_t seed = 0;
 };
 

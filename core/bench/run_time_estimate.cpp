@@ -28,9 +28,8 @@ RunTimeEstimate estimateRunTime(const RunConfig& config, const DataShape& data) 
   network.channels = options.network.channels;
   network.cells = options.network.cells;
   network.skip_zero_ops = options.skip_zero_ops;
-  SearchStepTimer timer(options, network, BudgetBand{}, {network.in_channels, network.classes,
-                                                         std::max<int64_t>(8, data.image_size)},
-                        device);
+  SearchStepTimer timer(options, network, BudgetBand{},
+                        {network.in_channels, network.classes, std::max<int64_t>(8, data.image_size)}, device);
   // One round of R steps in the run's proportion of weight steps and architecture
   // updates; its first step allocates and is not timed.
   const int steps = std::max(1, options.arch.rounds - 1);

@@ -198,8 +198,8 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
   const double roofline = std::max(roofline_before, rooflineGmacPerSecond(device));
   out["roofline_gmac_per_s"] = roofline;
   if (out.contains("sparse") && out.contains("phase2"))
-    out["sparse_vs_phase2_time"] =
-        out["sparse"]["ms_per_step"].get<double>() / out["phase2"]["ms_per_step"].get<double>();
+    out["sparse_vs_phase2_time"] = out["sparse"]["ms_per_step"].get<double>() /
+                                   out["phase2"]["ms_per_step"].get<double>();
   for (const char* phase : {"phase1", "phase2"})
     if (out.contains(phase))
       out[std::string(phase) + "_vs_roofline"] = out[phase]["gmac_per_s"].get<double>() / roofline;
@@ -212,13 +212,22 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
       }
     out["peak_gpu_mem_mib"] = static_cast<double>(peakDeviceBytes(device)) / (1 << 20);
   }
-  out["settings"] = {{"channels", o.channels}, {"cells", o.cells},     {"batch", o.batch},
-                     {"classes", o.classes},   {"image_size", o.image_size}, {"resize", o.resize},
-                     {"in_channels", o.in_channels}, {"skip_zero_ops", o.skip_zero_ops},
-                     {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"}, {"train_batch", o.train_batch},
+  out["settings"] = {{"channels", o.channels},
+                     {"cells", o.cells},
+                     {"batch", o.batch},
+                     {"classes", o.classes},
+                     {"image_size", o.image_size},
+                     {"resize", o.resize},
+                     {"in_channels", o.in_channels},
+                     {"skip_zero_ops", o.skip_zero_ops},
+                     {"memory_format", useChannelsLast(o.memory_format, device) ? "channels_last" : "contiguous"},
+                     {"train_batch", o.train_batch},
                      {"parallel_copies", trainsCopiesSideBySide(searchOptionsOf(o), device.is_cpu(), threads)},
-                     {"precision", nameOf(o.precision)}, {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
-                     {"device", describeDevice(device)}, {"threads", threads}, {"torch_version", TORCH_VERSION}};
+                     {"precision", nameOf(o.precision)},
+                     {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
+                     {"device", describeDevice(device)},
+                     {"threads", threads},
+                     {"torch_version", TORCH_VERSION}};
   return out;
 }
 

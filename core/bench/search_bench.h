@@ -13,22 +13,22 @@
 namespace zd {
 
 struct BenchOptions {
-  int channels = 16;      // C (the paper's)
-  int cells = 3;          // N
+  int channels = 16;  // C (the paper's)
+  int cells = 3;      // N
   int batch = 16;
   int steps = 20;         // timed steps per setting (rounded up to whole rounds R)
   int warmup_steps = -1;  // untimed steps first (-1 = one round, R steps)
   int classes = 2;
-  int image_size = 28;    // synthetic images, resized to `resize` as in §4
+  int image_size = 28;  // synthetic images, resized to `resize` as in §4
   int resize = 32;
   int in_channels = 1;
   bool skip_zero_ops = true;
   MemoryFormat memory_format = MemoryFormat::Auto;        // activation layout (SearchOptions::memory_format)
   ParallelCopies parallel_copies = ParallelCopies::Auto;  // SearchOptions::parallel_copies (CUDA: two streams)
   Precision precision = Precision::Fp32;                  // SearchOptions::precision (bf16: CUDA autocast)
-  bool cudnn_benchmark = true;           // RunConfig::cudnn_benchmark
+  bool cudnn_benchmark = true;                            // RunConfig::cudnn_benchmark
   std::string device = "auto";
-  int threads = 0;        // 0 = all cores
+  int threads = 0;  // 0 = all cores
   uint64_t seed = 0;
   std::string only;       // "phase1", "phase2", "sparse" or "train": time just that setting
   int train_batch = 128;  // batch of the retraining benchmark (§7's)

@@ -19,8 +19,7 @@ namespace {
 fs::path temporaryPathFor(const fs::path& path) {
   // Same directory, so the final rename never crosses file systems.
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return path.parent_path() /
-         ("." + path.filename().string() + ".tmp" + std::to_string(rng() % 1000000000ULL));
+  return path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(rng() % 1000000000ULL));
 }
 
 // fsync so the rename publishes complete data even after a power loss.
@@ -54,11 +53,9 @@ void writeFileAtomically(const fs::path& path, const std::string& contents) {
   });
 }
 
-void writeFileAtomically(const fs::path& path,
-                         const std::function<void(const fs::path&)>& writer) {
+void writeFileAtomically(const fs::path& path, const std::function<void(const fs::path&)>& writer) {
   if (!path.parent_path().empty() && !fs::is_directory(path.parent_path()))
-    throw IoError("cannot write " + path.string() + ": folder " +
-                  path.parent_path().string() + " does not exist");
+    throw IoError("cannot write " + path.string() + ": folder " + path.parent_path().string() + " does not exist");
   const fs::path tmp = temporaryPathFor(path);
   try {
     writer(tmp);

@@ -46,12 +46,12 @@ class ConcurrentPair {
 
   int threads_each_;
   std::mutex mutex_;
-  std::condition_variable wake_;   // workers wait for a job (or stop)
-  std::condition_variable done_;   // run() waits for both jobs
+  std::condition_variable wake_;  // workers wait for a job (or stop)
+  std::condition_variable done_;  // run() waits for both jobs
   Slot slots_[2];
-  int pending_ = 0;                // jobs handed out and not finished
-  int ready_ = 0;                  // workers that have set their thread count
-  unsigned generation_ = 0;        // bumped once per run()
+  int pending_ = 0;          // jobs handed out and not finished
+  int ready_ = 0;            // workers that have set their thread count
+  unsigned generation_ = 0;  // bumped once per run()
   bool stop_ = false;
   std::thread threads_[2];
 };

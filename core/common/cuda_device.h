@@ -18,7 +18,7 @@ bool builtWithCuda();
 
 struct GpuInfo {
   int index = 0;
-  std::string name;        // e.g. "NVIDIA H200"
+  std::string name;  // e.g. "NVIDIA H200"
   int64_t total_bytes = 0;
   int major = 0, minor = 0;  // compute capability
 };
@@ -45,7 +45,6 @@ torch::Tensor toDeviceAsync(const torch::Tensor& t, const torch::Device& device)
 // that their kernels may overlap on the GPU; `side` starts after the work already
 // queued and the current stream waits for it at the end. Without CUDA (or on
 // the CPU) it runs main, then side.
-void runOnTwoStreams(const torch::Device& device, const std::function<void()>& main,
-                     const std::function<void()>& side);
+void runOnTwoStreams(const torch::Device& device, const std::function<void()>& main, const std::function<void()>& side);
 
 }  // namespace zd

@@ -18,8 +18,7 @@ torch::Device resolveDevice(const std::string& spec) {
   if (spec.rfind("cuda", 0) == 0) {
     int index = 0;
     if (spec.size() > 4) {
-      if (spec[4] != ':' || spec.size() == 5 ||
-          spec.find_first_not_of("0123456789", 5) != std::string::npos)
+      if (spec[4] != ':' || spec.size() == 5 || spec.find_first_not_of("0123456789", 5) != std::string::npos)
         throw ConfigError("device '" + spec + "': expected auto, cpu, cuda or cuda:N");
       index = std::stoi(spec.substr(5));
     }

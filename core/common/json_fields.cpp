@@ -77,8 +77,7 @@ template <class Int>
 void readInteger(const JsonPlace& at, const json& v, Int& out) {
   const std::string expected = std::is_signed_v<Int> ? "an integer" : "a non-negative integer";
   double whole = 0;
-  if (!v.is_number() || (v.is_number_float() && std::modf(v.get<double>(), &whole) != 0.0))
-    at.wrongType(expected, v);
+  if (!v.is_number() || (v.is_number_float() && std::modf(v.get<double>(), &whole) != 0.0)) at.wrongType(expected, v);
   const long double x = v.is_number_unsigned()  ? static_cast<long double>(v.get<uint64_t>())
                         : v.is_number_integer() ? static_cast<long double>(v.get<int64_t>())
                                                 : static_cast<long double>(whole);
@@ -107,8 +106,7 @@ std::string closestKey(const std::string& unknown, const std::set<std::string>& 
   std::string best;
   std::size_t best_score = allowed + 1;
   for (const auto& candidate : known) {
-    const std::size_t score =
-        std::min(editDistance(unknown, candidate), editDistance(tail, lastPart(candidate)) + 1);
+    const std::size_t score = std::min(editDistance(unknown, candidate), editDistance(tail, lastPart(candidate)) + 1);
     if (score < best_score) {
       best_score = score;
       best = candidate;

@@ -12,7 +12,8 @@ namespace zd {
 // "contiguous": same numbers either way, only speed differs.
 enum class MemoryFormat { Auto, ChannelsLast, Contiguous };
 constexpr std::array<EnumName<MemoryFormat>, 3> namesOf(MemoryFormat) {
-  return {{{MemoryFormat::Auto, "auto"}, {MemoryFormat::ChannelsLast, "channels_last"},
+  return {{{MemoryFormat::Auto, "auto"},
+           {MemoryFormat::ChannelsLast, "channels_last"},
            {MemoryFormat::Contiguous, "contiguous"}}};
 }
 

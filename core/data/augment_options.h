@@ -6,9 +6,9 @@ namespace zd {
 
 // Images are scaled to [0, 1], then:
 struct AugmentOptions {
-  int resize = 32;         // images are resized to resize x resize (0 = keep)
-  bool flip = true;        // random horizontal flip
-  int crop_padding = 4;    // random crop of the resized size with this zero padding
+  int resize = 32;       // images are resized to resize x resize (0 = keep)
+  bool flip = true;      // random horizontal flip
+  int crop_padding = 4;  // random crop of the resized size with this zero padding
 };
 
 }  // namespace zd

@@ -31,8 +31,7 @@ ImageSet resizeImages(const ImageSet& set, int size) {
   requireUint8Batch(set.images, "resizeImages");
   const int64_t n = set.size(), c = set.channels();
   auto out = torch::empty({n, c, size, size}, set.images.options());
-  const int64_t floats_per_image =
-      c * std::max<int64_t>(set.height() * set.width(), int64_t{size} * size);
+  const int64_t floats_per_image = c * std::max<int64_t>(set.height() * set.width(), int64_t{size} * size);
   const int64_t chunk = std::max<int64_t>(1, kResizeChunkBytes / (floats_per_image * 4));
   // Shrinking averages each output pixel's source area (torch's "area" mode, adaptive
   // average pooling): bilinear would sample only 4 source pixels and alias (224 → 32).
@@ -50,14 +49,12 @@ ImageSet resizeImages(const ImageSet& set, int size) {
   return {out, set.labels};
 }
 
-torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions& options,
-                           std::mt19937_64& rng) {
+torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions& options, std::mt19937_64& rng) {
   requireUint8Batch(images_u8, "augmentBatch");
   const int64_t pad = options.crop_padding;
   if (pad < 0) throw ConfigError("crop padding must be >= 0, got " + std::to_string(pad));
   if (!options.flip && pad == 0) return toFloatImages(images_u8);
-  const int64_t b = images_u8.size(0), c = images_u8.size(1), h = images_u8.size(2),
-                w = images_u8.size(3);
+  const int64_t b = images_u8.size(0), c = images_u8.size(1), h = images_u8.size(2), w = images_u8.size(3);
 
   // Per image: source row dy + i and column dx + j (or dx + w−1−j when mirrored) of
   // the padded image, drawn in a fixed order so a saved rng state replays exactly.
@@ -79,10 +76,8 @@ torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions&
   cols = toDeviceAsync(cols, device);
 
   // Pad once for the whole batch, then two gathers pick every image's window.
-  auto padded =
-      pad > 0 ? F::pad(images_u8,
-                       F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kConstant).value(0))
-              : images_u8;
+  auto padded = pad > 0 ? F::pad(images_u8, F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kConstant).value(0))
+                        : images_u8;
   auto picked_rows = padded.gather(2, rows.view({b, 1, h, 1}).expand({b, c, h, w + 2 * pad}));
   auto window = picked_rows.gather(3, cols.view({b, 1, 1, w}).expand({b, c, h, w}));
   return toFloatImages(window);

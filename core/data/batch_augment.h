@@ -27,8 +27,7 @@ ImageSet resizeImages(const ImageSet& set, int size);
 // RandomCrop(size, padding) + RandomHorizontalFlip). options.resize is not applied
 // here: resize the set once with resizeImages. Throws DataError for a tensor that is
 // not uint8 [B, C, H, W], ConfigError for a negative padding.
-torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions& options,
-                           std::mt19937_64& rng);
+torch::Tensor augmentBatch(const torch::Tensor& images_u8, const AugmentOptions& options, std::mt19937_64& rng);
 
 // A uint8 batch as float32 in [0, 1] on the same device, unaugmented (evaluation).
 torch::Tensor toFloatImages(const torch::Tensor& images_u8);

@@ -85,8 +85,8 @@ ImageList readCsvManifest(const fs::path& csv) {
     };
     const auto& f = rec.fields;
     if (f.size() < cols.count || (!cols.header && f.size() > cols.count)) {
-      skip("", "expected " + std::to_string(cols.count) + " fields (path,label" +
-                   (cols.split >= 0 ? ",split" : "") + "), got " + std::to_string(f.size()) +
+      skip("", "expected " + std::to_string(cols.count) + " fields (path,label" + (cols.split >= 0 ? ",split" : "") +
+                   "), got " + std::to_string(f.size()) +
                    (f.size() > cols.count ? " — quote paths that hold commas" : ""));
       continue;
     }

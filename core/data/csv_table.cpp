@@ -46,8 +46,7 @@ std::vector<CsvRecord> parseCsv(const std::string& input, const std::string& sou
       ++i;
       for (;;) {
         if (i >= input.size())
-          throw DataError(source + ": line " + std::to_string(start) +
-                          ": a quoted field is never closed (missing \")");
+          throw DataError(source + ": line " + std::to_string(start) + ": a quoted field is never closed (missing \")");
         if (input[i] == '"') {
           if (i + 1 < input.size() && input[i + 1] == '"') {
             field += '"';

@@ -92,14 +92,14 @@ torch::Tensor bytesTensor(const std::string& s) {
 
 std::string checksumText(const Dataset& d) {
   uint64_t h = 0;
-  for (const ImageSet* s : {&d.train, &d.val, &d.test})
-    h = h * 31 + checksum(s->images) * 7 + checksum(s->labels);
+  for (const ImageSet* s : {&d.train, &d.val, &d.test}) h = h * 31 + checksum(s->images) * 7 + checksum(s->labels);
   return std::to_string(h);
 }
 
 // Writes the entry: [meta JSON bytes, train images, labels, val …, test …].
 void store(const fs::path& file, const std::string& key, const Dataset& d, const LoadReport& r) {
-  json meta{{"format", kFormat}, {"key", key}, {"source", d.source}, {"classes", d.class_names},
+  json meta{{"format", kFormat},         {"key", key},
+            {"source", d.source},        {"classes", d.class_names},
             {"report", reportToJson(r)}, {"checksum", checksumText(d)}};
   std::vector<torch::Tensor> tensors{bytesTensor(meta.dump())};
   for (const ImageSet* s : {&d.train, &d.val, &d.test}) {
@@ -137,13 +137,12 @@ std::optional<Dataset> fetch(const fs::path& file, const std::string& key, const
                           lab.scalar_type() == torch::kInt64 && lab.dim() == 1 && lab.size(0) == img.size(0) &&
                           static_cast<size_t>(img.size(0)) == files[k];
       if (!shaped) return std::nullopt;
-      if (lab.numel() > 0 && (lab.min().item<int64_t>() < 0 ||
-                              lab.max().item<int64_t>() >= static_cast<int64_t>(d.class_names.size())))
+      if (lab.numel() > 0 &&
+          (lab.min().item<int64_t>() < 0 || lab.max().item<int64_t>() >= static_cast<int64_t>(d.class_names.size())))
         return std::nullopt;
       *sets[k] = ImageSet{img, lab};
     }
-    if (d.class_names.size() < 2 || d.train.size() == 0 || meta.at("checksum") != checksumText(d))
-      return std::nullopt;
+    if (d.class_names.size() < 2 || d.train.size() == 0 || meta.at("checksum") != checksumText(d)) return std::nullopt;
     report = std::move(r);
     report.from_cache = true;
     return d;

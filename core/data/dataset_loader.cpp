@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool hasNpzExtension(const fs::path& path) {
-  return asciiLower(path.extension().string()) == ".npz";
-}
+bool hasNpzExtension(const fs::path& path) { return asciiLower(path.extension().string()) == ".npz"; }
 
 const char* const kLayoutHint =
     "classification needs labelled images: one sub-folder per class (FOLDER/CLASS/…), a CSV "

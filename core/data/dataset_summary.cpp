@@ -28,13 +28,14 @@ std::string describe(const std::vector<std::string>& files, int split, int64_t i
 }
 
 // Pairs of identical images in different splits, and how many there are in all.
-std::pair<nlohmann::json, int64_t> crossSplitDuplicates(const Dataset& data,
-                                                        const LoadReport& report) {
+std::pair<nlohmann::json, int64_t> crossSplitDuplicates(const Dataset& data, const LoadReport& report) {
   const ImageSet* sets[] = {&data.train, &data.val, &data.test};
-  const std::vector<std::string>* files[] = {&report.train_files, &report.val_files,
-                                             &report.test_files};
+  const std::vector<std::string>* files[] = {&report.train_files, &report.val_files, &report.test_files};
   torch::Tensor images[3];
-  struct Ref { int split; int64_t index; };
+  struct Ref {
+    int split;
+    int64_t index;
+  };
   std::unordered_map<uint64_t, std::vector<Ref>> seen;
   nlohmann::json pairs = nlohmann::json::array();
   int64_t total = 0;
@@ -51,8 +52,7 @@ std::pair<nlohmann::json, int64_t> crossSplitDuplicates(const Dataset& data,
         const uint8_t* other = images[r.split].data_ptr<uint8_t>() + static_cast<size_t>(r.index) * bytes;
         if (std::memcmp(img, other, bytes) != 0) continue;
         if (++total <= kMaxDuplicatePairs)
-          pairs.push_back({{"a", describe(*files[r.split], r.split, r.index)},
-                           {"b", describe(*files[k], k, i)}});
+          pairs.push_back({{"a", describe(*files[r.split], r.split, r.index)}, {"b", describe(*files[k], k, i)}});
       }
       bucket.push_back({k, i});
     }
@@ -71,8 +71,8 @@ nlohmann::json summarizeDataset(const Dataset& data, const LoadReport& report) {
   nlohmann::json splits = nlohmann::json::object();
   int64_t images = 0;
   for (int k = 0; k < 3; ++k) {
-    const std::vector<int64_t> counts =
-        sets[k]->size() > 0 ? sets[k]->classCounts(classes) : std::vector<int64_t>(per_class.size(), 0);
+    const std::vector<int64_t> counts = sets[k]->size() > 0 ? sets[k]->classCounts(classes)
+                                                            : std::vector<int64_t>(per_class.size(), 0);
     for (size_t c = 0; c < counts.size() && c < per_class.size(); ++c) per_class[c] += counts[c];
     images += sets[k]->size();
     splits[kSplitNames[k]] = {{"images", sets[k]->size()}, {"per_class", counts}};
@@ -81,15 +81,12 @@ nlohmann::json summarizeDataset(const Dataset& data, const LoadReport& report) {
   j["channels"] = data.train.images.defined() ? data.channels() : 0;
   j["image_size"] = data.train.images.defined() ? data.imageSize() : 0;
   nlohmann::json cls = nlohmann::json::array();
-  for (size_t c = 0; c < per_class.size(); ++c)
-    cls.push_back({{"name", data.class_names[c]}, {"count", per_class[c]}});
+  for (size_t c = 0; c < per_class.size(); ++c) cls.push_back({{"name", data.class_names[c]}, {"count", per_class[c]}});
   j["classes"] = cls;
   j["splits"] = splits;
   const auto [lo, hi] = std::minmax_element(per_class.begin(), per_class.end());
-  if (per_class.empty() || *lo == 0)
-    j["imbalance_ratio"] = nullptr;
-  else
-    j["imbalance_ratio"] = static_cast<double>(*hi) / static_cast<double>(*lo);
+  if (per_class.empty() || *lo == 0) j["imbalance_ratio"] = nullptr;
+  else j["imbalance_ratio"] = static_cast<double>(*hi) / static_cast<double>(*lo);
   j["formats"] = report.formats;
   nlohmann::json sizes = nlohmann::json::array();
   for (const auto& [w, h] : report.sizes) sizes.push_back({w, h});
@@ -107,16 +104,14 @@ nlohmann::json summarizeDataset(const Dataset& data, const LoadReport& report) {
 std::string formatSummary(const nlohmann::json& s) {
   std::ostringstream out;
   out << "Data: " << s.value("source", std::string()) << "\n";
-  out << "  " << s.value("images", int64_t{0}) << " images, " << s.value("channels", int64_t{0})
-      << " channel(s), " << s.value("image_size", int64_t{0}) << "×" << s.value("image_size", int64_t{0})
-      << " pixels\n";
+  out << "  " << s.value("images", int64_t{0}) << " images, " << s.value("channels", int64_t{0}) << " channel(s), "
+      << s.value("image_size", int64_t{0}) << "×" << s.value("image_size", int64_t{0}) << " pixels\n";
   const auto& classes = s.at("classes");
   out << "  " << classes.size() << " classes:";
   for (const auto& c : classes)
     out << " " << c.at("name").get<std::string>() << " (" << c.at("count").get<int64_t>() << ")";
   out << "\n  splits:";
-  for (const char* name : kSplitNames)
-    out << " " << name << " " << s.at("splits").at(name).at("images").get<int64_t>();
+  for (const char* name : kSplitNames) out << " " << name << " " << s.at("splits").at(name).at("images").get<int64_t>();
   out << "\n";
   if (!s.at("imbalance_ratio").is_null()) {
     std::ostringstream ratio;
@@ -134,8 +129,7 @@ std::string formatSummary(const nlohmann::json& s) {
     for (const auto& d : s.at("bit_depths")) out << " " << d.get<int>();
     out << "\n";
   }
-  if (!s.at("sizes_seen").empty())
-    out << "  " << s.at("sizes_seen").size() << " distinct stored image size(s)\n";
+  if (!s.at("sizes_seen").empty()) out << "  " << s.at("sizes_seen").size() << " distinct stored image size(s)\n";
   const auto& skipped = s.at("skipped");
   if (!skipped.empty()) {
     out << "  skipped " << skipped.size() << ":\n";

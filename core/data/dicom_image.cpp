@@ -79,45 +79,39 @@ DecodedDicom decodeDicom(const fs::path& path, bool all_frames, int64_t max_pixe
   data->findAndGetUint16(DCM_BitsAllocated, bits_allocated);
   data->findAndGetUint16(DCM_BitsStored, bits_stored);
   if (bits_allocated != 8 && bits_allocated != 16)
-    fail("unsupported DICOM sample size: BitsAllocated " + std::to_string(bits_allocated) +
-         " (8 or 16 only)");
+    fail("unsupported DICOM sample size: BitsAllocated " + std::to_string(bits_allocated) + " (8 or 16 only)");
   if (rows == 0 || cols == 0)
-    fail("DICOM image of " + std::to_string(cols) + "×" + std::to_string(rows) +
-         " pixels is empty");
+    fail("DICOM image of " + std::to_string(cols) + "×" + std::to_string(rows) + " pixels is empty");
   if (max_pixels > 0 && static_cast<int64_t>(rows) * cols > max_pixels)
-    fail("DICOM image of " + std::to_string(cols) + "×" + std::to_string(rows) +
-         " exceeds the limit of " + std::to_string(max_pixels) + " pixels");
+    fail("DICOM image of " + std::to_string(cols) + "×" + std::to_string(rows) + " exceeds the limit of " +
+         std::to_string(max_pixels) + " pixels");
 
   // Compressed pixel data: decompress here so that a missing codec has a clear reason.
   const DcmXfer original(data->getOriginalXfer());
   if (original.isEncapsulated()) {
     const OFCondition c = data->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
     if (c.bad() || !data->canWriteXfer(EXS_LittleEndianExplicit))
-      fail(std::string("compressed transfer syntax '") + original.getXferName() +
-           "' cannot be decoded (" + (c.bad() ? c.text() : "no decoder") + ")");
+      fail(std::string("compressed transfer syntax '") + original.getXferName() + "' cannot be decoded (" +
+           (c.bad() ? c.text() : "no decoder") + ")");
   }
-  const E_TransferSyntax xfer =
-      original.isEncapsulated() ? EXS_LittleEndianExplicit : data->getOriginalXfer();
+  const E_TransferSyntax xfer = original.isEncapsulated() ? EXS_LittleEndianExplicit : data->getOriginalXfer();
 
   Sint32 frames_in_file = 1;
-  if (data->findAndGetSint32(DCM_NumberOfFrames, frames_in_file).bad() || frames_in_file < 1)
-    frames_in_file = 1;
+  if (data->findAndGetSint32(DCM_NumberOfFrames, frames_in_file).bad() || frames_in_file < 1) frames_in_file = 1;
   Uint16 samples = 1;
   data->findAndGetUint16(DCM_SamplesPerPixel, samples);
   DcmElement* pixels = nullptr;
-  const uint64_t needed = uint64_t{rows} * cols * std::max<Uint16>(samples, 1) *
-                          (bits_allocated / 8) * static_cast<uint64_t>(frames_in_file);
-  if (data->findAndGetElement(DCM_PixelData, pixels).good() && pixels &&
-      pixels->getLength() < needed)
-    fail("truncated DICOM pixel data (" + std::to_string(pixels->getLength()) + " of " +
-         std::to_string(needed) + " bytes)");
+  const uint64_t needed = uint64_t{rows} * cols * std::max<Uint16>(samples, 1) * (bits_allocated / 8) *
+                          static_cast<uint64_t>(frames_in_file);
+  if (data->findAndGetElement(DCM_PixelData, pixels).good() && pixels && pixels->getLength() < needed)
+    fail("truncated DICOM pixel data (" + std::to_string(pixels->getLength()) + " of " + std::to_string(needed) +
+         " bytes)");
   const unsigned long first = all_frames ? 0 : static_cast<unsigned long>(frames_in_file / 2);
   const unsigned long count = all_frames ? 0 : 1;
 
   DicomImage image(data, xfer, CIF_MayDetachPixelData, first, count);
   if (image.getStatus() != EIS_Normal)
-    fail(std::string("DICOM image cannot be rendered (") + DicomImage::getString(image.getStatus()) +
-         ")");
+    fail(std::string("DICOM image cannot be rendered (") + DicomImage::getString(image.getStatus()) + ")");
   if (image.isMonochrome()) {
     // The file's own VOI window when it has one, else the full range of its values.
     const bool ok = image.getWindowCount() > 0 ? image.setWindow(0) : image.setMinMaxWindow(0);

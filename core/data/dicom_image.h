@@ -13,11 +13,11 @@ namespace zd {
 // One decoded DICOM image (or every frame of it). Plain value type.
 struct DecodedDicom {
   int width = 0, height = 0;
-  int channels = 1;            // 1 (monochrome) or 3 (RGB)
-  int bits_stored = 0;         // bits per sample as stored (BitsStored), e.g. 12 or 16
-  int frames_in_file = 1;      // NumberOfFrames of the file
-  std::vector<int> frame_numbers;             // 0-based number of each decoded frame
-  std::vector<std::vector<uint8_t>> frames;   // row-major, interleaved RGB when channels 3
+  int channels = 1;                          // 1 (monochrome) or 3 (RGB)
+  int bits_stored = 0;                       // bits per sample as stored (BitsStored), e.g. 12 or 16
+  int frames_in_file = 1;                    // NumberOfFrames of the file
+  std::vector<int> frame_numbers;            // 0-based number of each decoded frame
+  std::vector<std::vector<uint8_t>> frames;  // row-major, interleaved RGB when channels 3
 };
 
 // True when `path` names a DICOM file: a ".dcm" extension (any case) or the "DICM"
@@ -31,7 +31,6 @@ bool looksLikeDicom(const std::filesystem::path& path);
 // decompressed. Throws DataError with the reason ("not a DICOM file", "no pixel
 // data", "compressed transfer syntax … cannot be decoded", "truncated …"); images of
 // more than `max_pixels` (width·height, when > 0) are refused before rendering.
-DecodedDicom decodeDicom(const std::filesystem::path& path, bool all_frames,
-                         int64_t max_pixels = 0);
+DecodedDicom decodeDicom(const std::filesystem::path& path, bool all_frames, int64_t max_pixels = 0);
 
 }  // namespace zd

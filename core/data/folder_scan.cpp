@@ -20,7 +20,7 @@ bool isHidden(const fs::path& p) {
 
 struct Scan {
   ImageList list;
-  std::set<fs::path> visited;  // canonical folders read
+  std::set<fs::path> visited;              // canonical folders read
   int loose_images = 0, loose_dicoms = 0;  // candidates lying outside any class folder
 };
 
@@ -42,8 +42,8 @@ void walk(const fs::path& dir, const std::string& cls, int split, Scan& scan) {
   const fs::path canon = fs::canonical(dir, ec);
   if (ec) return skipped.push_back({dir.string(), "folder cannot be read (" + ec.message() + ")"});
   if (!scan.visited.insert(canon).second)
-    return skipped.push_back({dir.string(), "link to a folder already read (" + canon.string() +
-                                                "), e.g. a link loop — skipped"});
+    return skipped.push_back({dir.string(),
+                              "link to a folder already read (" + canon.string() + "), e.g. a link loop — skipped"});
   for (const fs::path& p : listDir(dir, skipped)) {
     if (isHidden(p)) continue;
     const fs::file_status st = fs::status(p, ec);  // follows links
@@ -52,10 +52,8 @@ void walk(const fs::path& dir, const std::string& cls, int split, Scan& scan) {
     } else if (fs::is_directory(st)) {
       walk(p, cls, split, scan);
     } else if (isImageCandidate(p)) {
-      if (fs::is_regular_file(st))
-        scan.list.files.push_back({p, cls, split});
-      else
-        skipped.push_back({p.string(), "not a regular file"});
+      if (fs::is_regular_file(st)) scan.list.files.push_back({p, cls, split});
+      else skipped.push_back({p.string(), "not a regular file"});
     }
   }
 }
@@ -97,8 +95,8 @@ std::vector<std::pair<int, fs::path>> splitFolders(const fs::path& root) {
 }  // namespace
 
 bool isImageCandidate(const fs::path& p) {
-  static const std::set<std::string> kExt = {".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".dib",
-                                             ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm"};
+  static const std::set<std::string> kExt = {".png", ".jpg",  ".jpeg", ".jpe", ".bmp", ".dib",
+                                             ".tif", ".tiff", ".pgm",  ".ppm", ".pbm", ".pnm"};
   return kExt.count(asciiLower(p.extension().string())) > 0 || looksLikeDicom(p);
 }
 
@@ -122,7 +120,8 @@ ImageList scanImageFolder(const fs::path& root) {
                                                     : std::to_string(loose) + " image file(s)";
     throw DataError(where + ": no usable images in class sub-folders — it holds " + what +
                     " directly, which carry no class; classification needs one sub-folder per "
-                    "class (" + where + "/CLASS/…) or a CSV manifest (path,label)");
+                    "class (" +
+                    where + "/CLASS/…) or a CSV manifest (path,label)");
   }
   return std::move(scan.list);
 }

@@ -26,8 +26,8 @@ void appendSquare(const cv::Mat& rgb, const ImageLoadOptions& o, DecodedImage& o
   if (o.pad) {
     const int side = std::max(rgb.cols, rgb.rows);
     const int top = (side - rgb.rows) / 2, left = (side - rgb.cols) / 2;
-    cv::copyMakeBorder(rgb, square, top, side - rgb.rows - top, left, side - rgb.cols - left,
-                       cv::BORDER_CONSTANT, cv::Scalar::all(0));
+    cv::copyMakeBorder(rgb, square, top, side - rgb.rows - top, left, side - rgb.cols - left, cv::BORDER_CONSTANT,
+                       cv::Scalar::all(0));
   } else {
     const int side = std::min(rgb.cols, rgb.rows);
     square = rgb(cv::Rect((rgb.cols - side) / 2, (rgb.rows - side) / 2, side, side));
@@ -84,16 +84,14 @@ DecodedImage decodeRaster(const fs::path& path, const ImageLoadOptions& o) {
   if (!in.good() && !in.eof()) return out.error = "file cannot be read", out;
   if (bytes.empty()) return out.error = "empty file (0 bytes)", out;
   const ImageHeader h = sniffImageHeader(bytes);
-  if (h.format.empty())
-    return out.error = "not a PNG, JPEG, BMP, TIFF or PGM/PPM image (unrecognised content)", out;
+  if (h.format.empty()) return out.error = "not a PNG, JPEG, BMP, TIFF or PGM/PPM image (unrecognised content)", out;
   out.format = h.format;
   const std::string limit = " exceeds the limit of " + std::to_string(o.max_pixels) + " pixels";
   if (h.width == 0 || h.height == 0)
     return out.error = h.format + " header gives an empty image (" + pixelsText(h.width, h.height) + ")", out;
   if (h.width > 0 && h.height > 0 && h.width * h.height > o.max_pixels)
     return out.error = "image of " + pixelsText(h.width, h.height) + limit + " — not decoded", out;
-  if (looksTruncated(bytes, h.format))
-    return out.error = "truncated " + h.format + " (no end marker)", out;
+  if (looksTruncated(bytes, h.format)) return out.error = "truncated " + h.format + " (no end marker)", out;
 
   const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, bytes.data());
   cv::Mat img = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
@@ -119,8 +117,7 @@ DecodedImage decodeRaster(const fs::path& path, const ImageLoadOptions& o) {
     case 2: cv::extractChannel(img, rgb, 0); break;  // grey + alpha
     case 3: cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB); break;
     case 4: cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB); break;
-    default:
-      return out.error = "unsupported channel count " + std::to_string(img.channels()), out;
+    default: return out.error = "unsupported channel count " + std::to_string(img.channels()), out;
   }
   appendSquare(rgb, o, out);
   out.frames = {0};

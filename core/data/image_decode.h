@@ -14,12 +14,12 @@ namespace zd {
 
 // A decoded file: its images as RGB planes, or why it cannot be used. Plain value type.
 struct DecodedImage {
-  std::string error;         // empty: decoded; else the reason ("truncated PNG (no end marker)")
-  std::string format;        // "PNG", "JPEG", "BMP", "TIFF", "PNM", "DICOM" (when recognised)
-  int width = 0, height = 0; // as stored, before crop and resize
-  int depth = 0;             // bits per sample as stored (8, 16, DICOM BitsStored)
-  bool colour = false;       // some pixel has unequal R, G, B (else grey, replicated)
-  std::vector<int> frames;   // DICOM frame (0-based) behind each image; {0} for other files
+  std::string error;          // empty: decoded; else the reason ("truncated PNG (no end marker)")
+  std::string format;         // "PNG", "JPEG", "BMP", "TIFF", "PNM", "DICOM" (when recognised)
+  int width = 0, height = 0;  // as stored, before crop and resize
+  int depth = 0;              // bits per sample as stored (8, 16, DICOM BitsStored)
+  bool colour = false;        // some pixel has unequal R, G, B (else grey, replicated)
+  std::vector<int> frames;    // DICOM frame (0-based) behind each image; {0} for other files
   // frames.size() images, each 3 planes (R, G, B) of size×size, row-major.
   std::vector<uint8_t> planes;
 };

@@ -5,8 +5,7 @@
 
 namespace zd {
 
-Dataset loadImageFolder(const std::filesystem::path& root, const ImageLoadOptions& options,
-                        LoadReport* report) {
+Dataset loadImageFolder(const std::filesystem::path& root, const ImageLoadOptions& options, LoadReport* report) {
   checkImageLoadOptions(options);
   if (report) *report = LoadReport();
   return loadImageList(scanImageFolder(root), options, report);

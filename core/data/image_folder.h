@@ -33,7 +33,6 @@ namespace zd {
 // cut. Files without an image extension (.png .jpg .jpeg .jpe .bmp .dib .tif .tiff
 // .pgm .ppm .pbm .pnm .dcm) or DICM magic are ignored silently. Thread-safe: touches
 // no shared state.
-Dataset loadImageFolder(const std::filesystem::path& root, const ImageLoadOptions& options,
-                        LoadReport* report);
+Dataset loadImageFolder(const std::filesystem::path& root, const ImageLoadOptions& options, LoadReport* report);
 
 }  // namespace zd

@@ -48,8 +48,7 @@ std::array<torch::Tensor, kSplits> splitIndices(const torch::Tensor& labels, int
     rest = a, test = b;
   }
   if (o.val > 0) {
-    auto [a, b] = stratifiedSplitIndices(labels.index_select(0, rest), classes,
-                                         o.val / (o.train + o.val), o.seed + 1);
+    auto [a, b] = stratifiedSplitIndices(labels.index_select(0, rest), classes, o.val / (o.train + o.val), o.seed + 1);
     val = rest.index_select(0, b);
     rest = rest.index_select(0, a);
   }
@@ -98,11 +97,13 @@ Dataset loadImageList(const ImageList& list, const ImageLoadOptions& options, Lo
   data.source = where;
   for (const auto& [cls, count] : usable_per_class) data.class_names.push_back(cls);
   if (good.empty())
-    throw DataError(where + ": no usable images (PNG, JPEG, BMP, TIFF, PGM/PPM, DICOM) in class "
-                            "sub-folders" + (rep.skipped.empty() ? "" : "; see the skipped files"));
+    throw DataError(where +
+                    ": no usable images (PNG, JPEG, BMP, TIFF, PGM/PPM, DICOM) in class "
+                    "sub-folders" +
+                    (rep.skipped.empty() ? "" : "; see the skipped files"));
   if (data.class_names.size() < 2)
-    throw DataError(where + ": needs images in at least two class folders, found only '" +
-                    data.class_names.front() + "'");
+    throw DataError(where + ": needs images in at least two class folders, found only '" + data.class_names.front() +
+                    "'");
 
   // Gather the usable images into one [M, C, s, s] tensor, freeing each file's pixels.
   const int64_t s = options.size, c = colour ? 3 : 1, m = static_cast<int64_t>(good.size());
@@ -143,8 +144,7 @@ Dataset loadImageList(const ImageList& list, const ImageLoadOptions& options, Lo
   for (int k = 0; k < kSplits; ++k) {
     *sets[k] = everything.select(parts[k]);
     const auto p = parts[k].contiguous();
-    for (int64_t j = 0; j < p.numel(); ++j)
-      files[k]->push_back(names[static_cast<size_t>(p.data_ptr<int64_t>()[j])]);
+    for (int64_t j = 0; j < p.numel(); ++j) files[k]->push_back(names[static_cast<size_t>(p.data_ptr<int64_t>()[j])]);
   }
   return data;
 }

@@ -22,12 +22,12 @@ struct LabelledFile {
 
 // Labelled files and what was found wrong while listing them. Plain value type.
 struct ImageList {
-  std::string source;                  // the folder or manifest, for messages and Dataset::source
-  std::vector<LabelledFile> files;     // in a fixed order (sorted paths, manifest rows)
+  std::string source;               // the folder or manifest, for messages and Dataset::source
+  std::vector<LabelledFile> files;  // in a fixed order (sorted paths, manifest rows)
   // Every class folder seen (name, path), so that one without usable images is reported.
   std::vector<std::pair<std::string, std::string>> class_dirs;
-  std::vector<SkippedFile> skipped;    // unreadable folders, link loops, bad manifest rows
-  bool presplit = false;               // true: every file has its split (0, 1 or 2)
+  std::vector<SkippedFile> skipped;  // unreadable folders, link loops, bad manifest rows
+  bool presplit = false;             // true: every file has its split (0, 1 or 2)
 };
 
 // Decodes every file of `list` in parallel (decodeImageFile, image_decode.h) into a

@@ -25,7 +25,7 @@ void sniffJpeg(const std::string& b, ImageHeader& h) {
     if (pos + 3 > b.size()) return;
     const unsigned m = static_cast<unsigned char>(b[pos++]);
     if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;  // no length field
-    if (m == 0xD9 || m == 0xDA) return;  // end or scan before any frame header
+    if (m == 0xD9 || m == 0xDA) return;                                // end or scan before any frame header
     const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
     if (sof && pos + 7 <= b.size()) {
       h.height = be(b, pos + 3, 2);
@@ -60,8 +60,7 @@ void sniffPnm(const std::string& b, ImageHeader& h) {
     while (pos < b.size() && (std::isspace(static_cast<unsigned char>(b[pos])) || b[pos] == '#')) {
       if (b[pos] == '#')
         while (pos < b.size() && b[pos] != '\n') ++pos;  // comment to end of line
-      else
-        ++pos;
+      else ++pos;
     }
     if (pos >= b.size() || !std::isdigit(static_cast<unsigned char>(b[pos]))) return;
     v = 0;

@@ -27,7 +27,7 @@ struct LoadReport {
   // The file behind each image of each split, in the split's order (empty for .npz).
   // A DICOM frame taken with ImageLoadOptions::all_frames reads "file.dcm#frame".
   std::vector<std::string> train_files, val_files, test_files;
-  bool from_cache = false;                 // true: read from the decoded-set cache
+  bool from_cache = false;  // true: read from the decoded-set cache
 };
 
 }  // namespace zd

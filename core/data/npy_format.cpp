@@ -33,8 +33,8 @@ void readExactly(const ByteSource& source, char* dst, size_t n, const std::strin
     got += k;
   }
   if (got < n)
-    fail(where, "truncated .npy header (expected " + std::to_string(n) + " more bytes, found " +
-                    std::to_string(got) + ")");
+    fail(where,
+         "truncated .npy header (expected " + std::to_string(n) + " more bytes, found " + std::to_string(got) + ")");
 }
 
 uint32_t littleEndian(const unsigned char* p, int bytes) {
@@ -102,13 +102,10 @@ class DictParser {
   }
 
  private:
-  [[noreturn]] void bad(const std::string& what) const {
-    fail(where_, "malformed .npy header (" + what + ")");
-  }
+  [[noreturn]] void bad(const std::string& what) const { fail(where_, "malformed .npy header (" + what + ")"); }
   char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
   void skipSpace() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r'))
-      ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
   }
   void expect(char c) {
     if (peek() != c) bad(std::string("expected '") + c + "'");
@@ -164,8 +161,7 @@ class DictParser {
   NpyDtype parseDtype(const std::string& descr) const {
     NpyDtype d;
     const auto unsupported = [&] {
-      fail(where_, "unsupported dtype '" + descr +
-                       "' (only plain integer, float and bool arrays are supported)");
+      fail(where_, "unsupported dtype '" + descr + "' (only plain integer, float and bool arrays are supported)");
     };
     if (descr.size() < 3) unsupported();
     const char order = descr[0];
@@ -229,16 +225,14 @@ std::string NpyHeader::shapeString() const { return shapeText(shape); }
 NpyHeader readNpyHeader(const ByteSource& source, const std::string& where) {
   unsigned char prefix[12];
   readExactly(source, reinterpret_cast<char*>(prefix), 8, where);
-  if (std::memcmp(prefix, kMagic, kMagicSize) != 0)
-    fail(where, "not a NumPy .npy array (bad magic)");
+  if (std::memcmp(prefix, kMagic, kMagicSize) != 0) fail(where, "not a NumPy .npy array (bad magic)");
   const int major = prefix[6], minor = prefix[7];
   if (minor != 0 || major < 1 || major > 3)
     fail(where, ".npy format version " + std::to_string(major) + "." + std::to_string(minor) +
                     " is not supported (1.0, 2.0, 3.0 are)");
   // Version 1.0 has a 2-byte header length, 2.0 and 3.0 (UTF-8 dict) a 4-byte one.
   const int length_bytes = major == 1 ? 2 : 4;
-  readExactly(source, reinterpret_cast<char*>(prefix) + 8, static_cast<size_t>(length_bytes),
-              where);
+  readExactly(source, reinterpret_cast<char*>(prefix) + 8, static_cast<size_t>(length_bytes), where);
   const uint32_t header_len = littleEndian(prefix + 8, length_bytes);
   if (header_len > kMaxHeaderBytes)
     fail(where, "malformed .npy header (declares " + std::to_string(header_len) + " header bytes)");
@@ -248,9 +242,8 @@ NpyHeader readNpyHeader(const ByteSource& source, const std::string& where) {
   NpyHeader h = DictParser(dict, where).parse();
   h.data_offset = 8 + static_cast<uint64_t>(length_bytes) + header_len;
   if (h.fortran_order)
-    fail(where,
-         "arrays in Fortran order are not supported (save them with "
-         "numpy.ascontiguousarray first)");
+    fail(where, "arrays in Fortran order are not supported (save them with "
+                "numpy.ascontiguousarray first)");
   // Overflow-safe check of the payload size before anyone multiplies it out.
   uint64_t bytes = static_cast<uint64_t>(h.dtype.size);
   for (const int64_t d : h.shape) {
@@ -262,8 +255,8 @@ NpyHeader readNpyHeader(const ByteSource& source, const std::string& where) {
 }
 
 std::string encodeNpyHeader(const NpyDtype& dtype, const std::vector<int64_t>& shape) {
-  const std::string dict = "{'descr': '" + dtype.descr() +
-                           "', 'fortran_order': False, 'shape': " + shapeText(shape) + ", }";
+  const std::string dict = "{'descr': '" + dtype.descr() + "', 'fortran_order': False, 'shape': " + shapeText(shape) +
+                           ", }";
   // NumPy pads with spaces and ends with '\n' so that the payload starts on a
   // 64-byte boundary (aligned memory mapping).
   auto padded = [&](size_t prefix) {
@@ -286,32 +279,20 @@ std::string encodeNpyHeader(const NpyDtype& dtype, const std::vector<int64_t>& s
 
 NpyDtype npyDtypeOf(torch::ScalarType type) {
   switch (type) {
-    case torch::kUInt8:
-      return {'u', 1, false};
-    case torch::kInt8:
-      return {'i', 1, false};
-    case torch::kInt16:
-      return {'i', 2, false};
-    case torch::kInt32:
-      return {'i', 4, false};
-    case torch::kInt64:
-      return {'i', 8, false};
-    case torch::kFloat32:
-      return {'f', 4, false};
-    case torch::kFloat64:
-      return {'f', 8, false};
-    case torch::kBool:
-      return {'b', 1, false};
-    default:
-      throw DataError(std::string("tensors of type ") + c10::toString(type) +
-                      " cannot be written as .npy");
+    case torch::kUInt8: return {'u', 1, false};
+    case torch::kInt8: return {'i', 1, false};
+    case torch::kInt16: return {'i', 2, false};
+    case torch::kInt32: return {'i', 4, false};
+    case torch::kInt64: return {'i', 8, false};
+    case torch::kFloat32: return {'f', 4, false};
+    case torch::kFloat64: return {'f', 8, false};
+    case torch::kBool: return {'b', 1, false};
+    default: throw DataError(std::string("tensors of type ") + c10::toString(type) + " cannot be written as .npy");
   }
 }
 
-torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype& dtype,
-                                const std::string& where) {
-  if (!dtype.isInteger())
-    fail(where, "wrong dtype '" + dtype.descr() + "' (integer labels expected)");
+torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype& dtype, const std::string& where) {
+  if (!dtype.isInteger()) fail(where, "wrong dtype '" + dtype.descr() + "' (integer labels expected)");
   auto out = torch::empty({count}, torch::kInt64);
   int64_t* dst = out.data_ptr<int64_t>();
   const bool swap = dtype.size > 1 && dtype.big_endian != hostIsBigEndian();
@@ -320,16 +301,13 @@ torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype
     const char* p = bytes + i * dtype.size;
     switch (dtype.size) {
       case 1:
-        dst[i] = is_signed ? int64_t{loadSwapped<int8_t>(p, false)}
-                           : int64_t{loadSwapped<uint8_t>(p, false)};
+        dst[i] = is_signed ? int64_t{loadSwapped<int8_t>(p, false)} : int64_t{loadSwapped<uint8_t>(p, false)};
         break;
       case 2:
-        dst[i] = is_signed ? int64_t{loadSwapped<int16_t>(p, swap)}
-                           : int64_t{loadSwapped<uint16_t>(p, swap)};
+        dst[i] = is_signed ? int64_t{loadSwapped<int16_t>(p, swap)} : int64_t{loadSwapped<uint16_t>(p, swap)};
         break;
       case 4:
-        dst[i] = is_signed ? int64_t{loadSwapped<int32_t>(p, swap)}
-                           : int64_t{loadSwapped<uint32_t>(p, swap)};
+        dst[i] = is_signed ? int64_t{loadSwapped<int32_t>(p, swap)} : int64_t{loadSwapped<uint32_t>(p, swap)};
         break;
       default:
         if (is_signed) {
@@ -337,8 +315,7 @@ torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype
         } else {
           const uint64_t v = loadSwapped<uint64_t>(p, swap);
           if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            fail(where,
-                 "label " + std::to_string(v) + " at index " + std::to_string(i) + " is too large");
+            fail(where, "label " + std::to_string(v) + " at index " + std::to_string(i) + " is too large");
           dst[i] = static_cast<int64_t>(v);
         }
     }

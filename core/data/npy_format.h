@@ -57,7 +57,6 @@ NpyDtype npyDtypeOf(torch::ScalarType type);
 // Decodes `count` integers of type `dtype` (any size 1/2/4/8, either byte order)
 // from `bytes` into an int64 tensor [count]; throws DataError naming `where` for a
 // non-integer dtype or an unsigned value beyond int64.
-torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype& dtype,
-                                const std::string& where);
+torch::Tensor decodeNpyIntegers(const char* bytes, int64_t count, const NpyDtype& dtype, const std::string& where);
 
 }  // namespace zd

@@ -44,9 +44,8 @@ Archive openArchive(const fs::path& path, const std::string& file) {
   const std::string reason = zip_error_strerror(&error);
   zip_error_fini(&error);
   if (code == ZIP_ER_NOZIP)
-    throw DataError(file +
-                    ": not a .npz file, or an incomplete one (no zip archive directory "
-                    "found; was the download interrupted?)");
+    throw DataError(file + ": not a .npz file, or an incomplete one (no zip archive directory "
+                           "found; was the download interrupted?)");
   if (code == ZIP_ER_NOENT) throw DataError(file + ": no such file");
   throw DataError(file + ": cannot read the .npz file (" + reason + ")");
 }
@@ -68,15 +67,13 @@ std::string memberList(zip_t* z) {
 // against the header, so the payload can be streamed into its destination.
 class ArrayMember {
  public:
-  ArrayMember(zip_t* z, const std::string& file, const std::string& key)
-      : where_(file + ": key '" + key + "'") {
+  ArrayMember(zip_t* z, const std::string& file, const std::string& key) : where_(file + ": key '" + key + "'") {
     const std::string name = key + ".npy";
     const zip_int64_t index = zip_name_locate(z, name.c_str(), 0);
     if (index < 0) throw DataError(where_ + " missing (the file holds: " + memberList(z) + ")");
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(z, static_cast<zip_uint64_t>(index), 0, &st) != 0 ||
-        !(st.valid & ZIP_STAT_SIZE))
+    if (zip_stat_index(z, static_cast<zip_uint64_t>(index), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
       throw DataError(where_ + ": unreadable (" + zip_strerror(z) + ")");
     file_.reset(zip_fopen_index(z, static_cast<zip_uint64_t>(index), 0));
     if (!file_) throw DataError(where_ + ": unreadable (" + zip_strerror(z) + ")");
@@ -95,8 +92,7 @@ class ArrayMember {
   void readPayload(char* dst, uint64_t n) {
     uint64_t got = 0;
     while (got < n) {
-      const size_t k =
-          read(dst + got, static_cast<size_t>(std::min<uint64_t>(n - got, uint64_t{1} << 30)));
+      const size_t k = read(dst + got, static_cast<size_t>(std::min<uint64_t>(n - got, uint64_t{1} << 30)));
       if (k == 0) break;
       got += k;
     }
@@ -109,21 +105,17 @@ class ArrayMember {
   void finish() {
     char extra = 0;
     if (read(&extra, 1) != 0)
-      throw DataError(where_ + ": unexpected bytes after the data of shape " +
-                      header_.shapeString());
+      throw DataError(where_ + ": unexpected bytes after the data of shape " + header_.shapeString());
   }
 
  private:
   size_t read(char* dst, size_t n) {
     const zip_int64_t k = zip_fread(file_.get(), dst, n);
-    if (k < 0)
-      throw DataError(where_ + ": unreadable, the file is damaged (" +
-                      zip_file_strerror(file_.get()) + ")");
+    if (k < 0) throw DataError(where_ + ": unreadable, the file is damaged (" + zip_file_strerror(file_.get()) + ")");
     return static_cast<size_t>(k);
   }
   [[noreturn]] void truncated(uint64_t found) const {
-    throw DataError(where_ + ": truncated data (expected " +
-                    std::to_string(header_.payloadBytes()) + " bytes, found " +
+    throw DataError(where_ + ": truncated data (expected " + std::to_string(header_.payloadBytes()) + " bytes, found " +
                     std::to_string(found) + ")");
   }
 
@@ -142,11 +134,9 @@ torch::Tensor readLabels(zip_t* z, const std::string& file, const std::string& s
                     " have several columns; multi-label data (such as ChestMNIST) is not "
                     "supported, one class per image is needed");
   if (!(s.size() == 1 || (s.size() == 2 && s[1] == 1)))
-    throw DataError(m.where() + ": wrong ndim, labels must be N or N×1, found shape " +
-                    h.shapeString());
+    throw DataError(m.where() + ": wrong ndim, labels must be N or N×1, found shape " + h.shapeString());
   if (!h.dtype.isInteger())
-    throw DataError(m.where() + ": wrong dtype '" + h.dtype.descr() +
-                    "' (integer labels expected)");
+    throw DataError(m.where() + ": wrong dtype '" + h.dtype.descr() + "' (integer labels expected)");
   std::string bytes(h.payloadBytes(), '\0');
   m.readPayload(bytes.data(), bytes.size());
   m.finish();
@@ -155,20 +145,17 @@ torch::Tensor readLabels(zip_t* z, const std::string& file, const std::string& s
     const int64_t lowest = labels.min().item<int64_t>();
     if (lowest < 0) {
       const int64_t at = labels.argmin().item<int64_t>();
-      throw DataError(m.where() + ": negative label " + std::to_string(lowest) + " at index " +
-                      std::to_string(at));
+      throw DataError(m.where() + ": negative label " + std::to_string(lowest) + " at index " + std::to_string(at));
     }
     const int64_t highest = labels.max().item<int64_t>();
     if (highest >= kMaxClasses)
-      throw DataError(m.where() + ": label " + std::to_string(highest) +
-                      " is implausibly large (at most " + std::to_string(kMaxClasses) +
-                      " classes are supported)");
+      throw DataError(m.where() + ": label " + std::to_string(highest) + " is implausibly large (at most " +
+                      std::to_string(kMaxClasses) + " classes are supported)");
   }
   return labels;
 }
 
-torch::Tensor readImages(zip_t* z, const std::string& file, const std::string& split,
-                         int64_t count) {
+torch::Tensor readImages(zip_t* z, const std::string& file, const std::string& split, int64_t count) {
   ArrayMember m(z, file, split + "_images");
   const NpyHeader& h = m.header();
   const auto& s = h.shape;
@@ -180,19 +167,19 @@ torch::Tensor readImages(zip_t* z, const std::string& file, const std::string& s
   if (h.dtype.kind != 'u' || h.dtype.size != 1)
     throw DataError(m.where() + ": wrong dtype '" + h.dtype.descr() + "' (uint8 images expected)");
   if (s[0] != count)
-    throw DataError(m.where() + ": count mismatch, " + std::to_string(s[0]) + " images but " +
-                    std::to_string(count) + " labels in '" + split + "_labels'");
+    throw DataError(m.where() + ": count mismatch, " + std::to_string(s[0]) + " images but " + std::to_string(count) +
+                    " labels in '" + split + "_labels'");
   if (s[1] != s[2] || s[1] == 0)
-    throw DataError(m.where() + ": images are " + std::to_string(s[1]) + "×" +
-                    std::to_string(s[2]) + "; only square, non-empty images are supported");
+    throw DataError(m.where() + ": images are " + std::to_string(s[1]) + "×" + std::to_string(s[2]) +
+                    "; only square, non-empty images are supported");
   const int64_t n = s[0], side = s[1], c = s.size() == 4 ? s[3] : 1;
 
   torch::Tensor images;
   try {
     images = torch::empty({n, c, side, side}, torch::kUInt8);
   } catch (const std::exception&) {
-    throw DataError(m.where() + ": not enough memory for " + std::to_string(n) + " images of " +
-                    dims(side, side, c) + " (" + std::to_string(h.payloadBytes() >> 20) + " MB)");
+    throw DataError(m.where() + ": not enough memory for " + std::to_string(n) + " images of " + dims(side, side, c) +
+                    " (" + std::to_string(h.payloadBytes() >> 20) + " MB)");
   }
   if (c == 1) {
     // N×H×W and N×1×H×W have the same bytes: read straight into the tensor.
@@ -203,13 +190,11 @@ torch::Tensor readImages(zip_t* z, const std::string& file, const std::string& s
   // N×H×W×3 → N×3×H×W one chunk at a time, so only a small buffer is extra.
   const int64_t per_image = side * side * c;
   const int64_t chunk = std::max<int64_t>(1, kTransposeChunkBytes / per_image);
-  auto buffer =
-      torch::empty({std::min(chunk, std::max<int64_t>(n, 1)), side, side, c}, torch::kUInt8);
+  auto buffer = torch::empty({std::min(chunk, std::max<int64_t>(n, 1)), side, side, c}, torch::kUInt8);
   for (int64_t start = 0; start < n; start += chunk) {
     const int64_t k = std::min(chunk, n - start);
     auto part = buffer.narrow(0, 0, k);
-    m.readPayload(reinterpret_cast<char*>(part.data_ptr<uint8_t>()),
-                  static_cast<uint64_t>(k * per_image));
+    m.readPayload(reinterpret_cast<char*>(part.data_ptr<uint8_t>()), static_cast<uint64_t>(k * per_image));
     images.narrow(0, start, k).copy_(part.permute({0, 3, 1, 2}));
   }
   m.finish();
@@ -229,13 +214,11 @@ void requireNonEmpty(const ImageSet& set, const std::string& file, const std::st
                     " split is empty (it must hold at least one image)");
 }
 
-void requireSameShape(const ImageSet& set, const ImageSet& train, const std::string& file,
-                      const std::string& split) {
+void requireSameShape(const ImageSet& set, const ImageSet& train, const std::string& file, const std::string& split) {
   if (set.size() == 0) return;  // an empty split's image size does not matter
   if (set.images.sizes().slice(1) != train.images.sizes().slice(1))
     throw DataError(file + ": key '" + split + "_images': images are " +
-                    dims(set.height(), set.width(), set.channels()) +
-                    " but the train split's are " +
+                    dims(set.height(), set.width(), set.channels()) + " but the train split's are " +
                     dims(train.height(), train.width(), train.channels()) +
                     "; all splits must have the same image size and channels");
 }
@@ -244,8 +227,8 @@ void requireSameShape(const ImageSet& set, const ImageSet& train, const std::str
 // or classes.txt, one name per line in label order — supplies them when its line
 // count matches; otherwise the classes are "class 0", "class 1", ...
 std::vector<std::string> classNamesBeside(const std::filesystem::path& path, int64_t classes) {
-  for (const auto& candidate : {path.parent_path() / (path.stem().string() + ".classes.txt"),
-                                path.parent_path() / "classes.txt"}) {
+  for (const auto& candidate :
+       {path.parent_path() / (path.stem().string() + ".classes.txt"), path.parent_path() / "classes.txt"}) {
     std::ifstream in(candidate);
     if (!in) continue;
     std::vector<std::string> names;
@@ -276,8 +259,8 @@ Dataset loadMedmnistNpz(const fs::path& path) {
     requireSameShape(data.val, data.train, file, "val");
     requireSameShape(data.test, data.train, file, "test");
     if (data.val.size() == 0)  // keep the empty split's shape consistent for callers
-      data.val.images = torch::empty(
-          {0, data.train.channels(), data.train.height(), data.train.width()}, torch::kUInt8);
+      data.val.images = torch::empty({0, data.train.channels(), data.train.height(), data.train.width()},
+                                     torch::kUInt8);
 
     int64_t classes = 0;
     for (const ImageSet* s : {&data.train, &data.val, &data.test})

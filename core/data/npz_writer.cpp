@@ -28,8 +28,7 @@ struct Member {
   std::vector<zip_buffer_fragment_t> fragments;
 };
 
-Member arrayMember(const std::string& key, const torch::Tensor& array,
-                   const std::vector<int64_t>& shape) {
+Member arrayMember(const std::string& key, const torch::Tensor& array, const std::vector<int64_t>& shape) {
   Member m;
   m.name = key + ".npy";
   m.header = encodeNpyHeader(npyDtypeOf(array.scalar_type()), shape);
@@ -37,22 +36,20 @@ Member arrayMember(const std::string& key, const torch::Tensor& array,
   return m;
 }
 
-void addSplit(std::vector<Member>& members, const std::string& split, const ImageSet& set,
-              const ImageSet& train, torch::ScalarType label_type, const std::string& file) {
+void addSplit(std::vector<Member>& members, const std::string& split, const ImageSet& set, const ImageSet& train,
+              torch::ScalarType label_type, const std::string& file) {
   // An undefined (empty) split is written as 0 images of the train split's size.
   torch::Tensor images = set.images.defined()     ? set.images.cpu()
                          : train.images.defined() ? train.images.narrow(0, 0, 0).cpu()
                                                   : torch::empty({0, 1, 1, 1}, torch::kUInt8);
   torch::Tensor labels = set.labels.defined() ? set.labels.cpu() : torch::empty({0}, torch::kInt64);
-  if (images.dim() != 4 || images.scalar_type() != torch::kUInt8 ||
-      (images.size(1) != 1 && images.size(1) != 3))
+  if (images.dim() != 4 || images.scalar_type() != torch::kUInt8 || (images.size(1) != 1 && images.size(1) != 3))
     throw DataError(file + ": the " + split + " images must be uint8 N×C×H×W with C = 1 or 3");
   if (labels.numel() != images.size(0))
-    throw DataError(file + ": the " + split + " split has " + std::to_string(images.size(0)) +
-                    " images but " + std::to_string(labels.numel()) + " labels");
+    throw DataError(file + ": the " + split + " split has " + std::to_string(images.size(0)) + " images but " +
+                    std::to_string(labels.numel()) + " labels");
   const int64_t n = images.size(0), h = images.size(2), w = images.size(3);
-  if (images.size(1) == 1)
-    members.push_back(arrayMember(split + "_images", images, {n, h, w}));
+  if (images.size(1) == 1) members.push_back(arrayMember(split + "_images", images, {n, h, w}));
   else  // MedMNIST stores colour channels last
     members.push_back(arrayMember(split + "_images", images.permute({0, 2, 3, 1}), {n, h, w, 3}));
   members.push_back(arrayMember(split + "_labels", labels.reshape({n, 1}).to(label_type), {n, 1}));
@@ -61,8 +58,7 @@ void addSplit(std::vector<Member>& members, const std::string& split, const Imag
 void writeZip(const fs::path& tmp, std::vector<Member>& members) {
   int code = 0;
   zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
-  if (!z)
-    throw IoError("cannot create " + tmp.string() + " (libzip error " + std::to_string(code) + ")");
+  if (!z) throw IoError("cannot create " + tmp.string() + " (libzip error " + std::to_string(code) + ")");
   const auto failWith = [&](const std::string& what) {
     const std::string reason = zip_strerror(z);
     zip_discard(z);
@@ -80,8 +76,7 @@ void writeZip(const fs::path& tmp, std::vector<Member>& members) {
                                                           /*freep=*/0, &error);
     zip_error_fini(&error);
     if (!src) failWith("cannot add " + m.name);
-    const zip_int64_t index =
-        zip_file_add(z, m.name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
+    const zip_int64_t index = zip_file_add(z, m.name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
     if (index < 0) {
       zip_source_free(src);
       failWith("cannot add " + m.name);
@@ -101,8 +96,7 @@ void writeMedmnistNpz(const fs::path& path, const Dataset& data) {
   int64_t classes = data.numClasses();
   for (const ImageSet* s : {&data.train, &data.val, &data.test}) {
     if (s->size() == 0) continue;
-    if (s->labels.min().item<int64_t>() < 0)
-      throw DataError(file + ": negative labels cannot be written");
+    if (s->labels.min().item<int64_t>() < 0) throw DataError(file + ": negative labels cannot be written");
     classes = std::max(classes, s->labels.max().item<int64_t>() + 1);
   }
   // uint8 labels as MedMNIST has them, when every label fits.

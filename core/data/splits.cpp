@@ -21,23 +21,19 @@ torch::Tensor toIndexTensor(std::vector<int64_t>& indices) {
 
 }  // namespace
 
-std::pair<torch::Tensor, torch::Tensor> stratifiedSplitIndices(const torch::Tensor& labels,
-                                                               int64_t classes,
-                                                               double second_fraction,
-                                                               uint64_t seed) {
+std::pair<torch::Tensor, torch::Tensor> stratifiedSplitIndices(const torch::Tensor& labels, int64_t classes,
+                                                               double second_fraction, uint64_t seed) {
   if (!(second_fraction >= 0.0 && second_fraction <= 1.0))
-    throw ConfigError("split fraction must be between 0 and 1, got " +
-                      std::to_string(second_fraction));
-  if (classes < 1)
-    throw ConfigError("a split needs at least one class, got " + std::to_string(classes));
+    throw ConfigError("split fraction must be between 0 and 1, got " + std::to_string(second_fraction));
+  if (classes < 1) throw ConfigError("a split needs at least one class, got " + std::to_string(classes));
   const torch::Tensor l = labels.to(torch::kCPU, torch::kInt64).contiguous();
   const int64_t* lab = l.data_ptr<int64_t>();
 
   std::vector<std::vector<int64_t>> by_class(static_cast<size_t>(classes));
   for (int64_t i = 0; i < l.numel(); ++i) {
     if (lab[i] < 0 || lab[i] >= classes)
-      throw DataError("label " + std::to_string(lab[i]) + " at index " + std::to_string(i) +
-                      " is outside [0, " + std::to_string(classes) + ")");
+      throw DataError("label " + std::to_string(lab[i]) + " at index " + std::to_string(i) + " is outside [0, " +
+                      std::to_string(classes) + ")");
     by_class[static_cast<size_t>(lab[i])].push_back(i);
   }
 
@@ -46,8 +42,7 @@ std::pair<torch::Tensor, torch::Tensor> stratifiedSplitIndices(const torch::Tens
   for (auto& members : by_class) {
     portableShuffle(members, rng);
     const auto n = static_cast<int64_t>(members.size());
-    auto n_first =
-        static_cast<int64_t>(std::llround(static_cast<double>(n) * (1.0 - second_fraction)));
+    auto n_first = static_cast<int64_t>(std::llround(static_cast<double>(n) * (1.0 - second_fraction)));
     if (n >= 2) n_first = std::clamp<int64_t>(n_first, 1, n - 1);  // both parts see every class
     first.insert(first.end(), members.begin(), members.begin() + n_first);
     second.insert(second.end(), members.begin() + n_first, members.end());
@@ -55,8 +50,8 @@ std::pair<torch::Tensor, torch::Tensor> stratifiedSplitIndices(const torch::Tens
   return {toIndexTensor(first), toIndexTensor(second)};
 }
 
-std::pair<ImageSet, ImageSet> stratifiedSplit(const ImageSet& set, int64_t classes,
-                                              double second_fraction, uint64_t seed) {
+std::pair<ImageSet, ImageSet> stratifiedSplit(const ImageSet& set, int64_t classes, double second_fraction,
+                                              uint64_t seed) {
   if (set.size() == 0) {
     stratifiedSplitIndices(torch::empty({0}, torch::kInt64), classes, second_fraction,
                            seed);  // validates

@@ -87,8 +87,7 @@ std::vector<float> prepareImage(const std::filesystem::path& path, const ModelIn
     planes.emplace_back(d.planes.begin(), d.planes.begin() + static_cast<std::ptrdiff_t>(plane));
   } else {  // a colour image for a grey model: ITU-R BT.601 luma (OpenCV's RGB2GRAY)
     std::vector<cv::Mat> rgb;
-    for (int c = 0; c < 3; ++c)
-      rgb.emplace_back(s, s, CV_8UC1, const_cast<uint8_t*>(d.planes.data() + c * plane));
+    for (int c = 0; c < 3; ++c) rgb.emplace_back(s, s, CV_8UC1, const_cast<uint8_t*>(d.planes.data() + c * plane));
     cv::Mat merged, grey;
     cv::merge(rgb, merged);
     cv::cvtColor(merged, grey, cv::COLOR_RGB2GRAY);

@@ -17,8 +17,8 @@ namespace zd {
 // One image's result. Plain value type.
 struct Prediction {
   std::string file;
-  std::string error;                 // non-empty: the image could not be used (and why)
-  int class_index = -1;              // argmax of the probabilities (ties → lower index)
+  std::string error;     // non-empty: the image could not be used (and why)
+  int class_index = -1;  // argmax of the probabilities (ties → lower index)
   std::string class_name;
   std::vector<double> probabilities;  // softmax of the logits, one per class
   std::vector<float> logits;

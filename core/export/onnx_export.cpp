@@ -129,19 +129,19 @@ void checkCardFitsNetwork(const DiscreteNetwork& network, const ModelCard& card)
   if (static_cast<int64_t>(card.class_names.size()) != n.classes)
     mismatch("class names", static_cast<int64_t>(card.class_names.size()), n.classes);
   if (!(card.genotype == network->genotype()))
-    throw ConfigError("ONNX export: the model card's genotype differs from the network's (" +
-                      card.genotype.toString() + " vs " + network->genotype().toString() + ")");
+    throw ConfigError("ONNX export: the model card's genotype differs from the network's (" + card.genotype.toString() +
+                      " vs " + network->genotype().toString() + ")");
   if (n.in_channels != 1 && n.in_channels != 3)
     throw ConfigError("ONNX export: input channels must be 1 or 3, got " + std::to_string(n.in_channels));
-  if (card.data_size < 1) throw ConfigError("ONNX export: data size must be >= 1, got " + std::to_string(card.data_size));
+  if (card.data_size < 1)
+    throw ConfigError("ONNX export: data size must be >= 1, got " + std::to_string(card.data_size));
   // Each reduction halves the side with a stride-2 conv (⌈s/2⌉) and a 2×2 pool (⌊s/2⌋):
   // they agree only on even sides, twice.
   if (card.input_size < 4 || card.input_size % 4 != 0)
     throw ConfigError("ONNX export: input size " + std::to_string(card.input_size) +
                       " cannot pass the network's two reduction blocks (it must be a multiple of 4)");
   const torch::Tensor stem = network->named_parameters()["stem.conv.weight"];
-  if (stem.size(1) != c.in_channels)
-    mismatch("input channels (stem weights)", c.in_channels, stem.size(1));
+  if (stem.size(1) != c.in_channels) mismatch("input channels (stem weights)", c.in_channels, stem.size(1));
 }
 
 void setTensorType(onnx::ValueInfoProto* v, const std::string& name, std::initializer_list<int64_t> dims) {

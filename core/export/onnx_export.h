@@ -18,9 +18,9 @@ namespace zd {
 
 // What an export produced. Plain value type.
 struct OnnxExportInfo {
-  int64_t nodes = 0;         // graph nodes
-  int64_t bytes = 0;         // size of the serialized model
-  int64_t parameters = 0;    // parameters of the network exported (before folding)
+  int64_t nodes = 0;       // graph nodes
+  int64_t bytes = 0;       // size of the serialized model
+  int64_t parameters = 0;  // parameters of the network exported (before folding)
 };
 
 // The checked, serialized ONNX model of `network` (eval-mode semantics: BatchNorm

@@ -30,16 +30,15 @@ class OnnxGraph {
 
   // Conv with `weight` [O, I, k, k] and optional `bias` [O] (undefined: none),
   // square padding `pad` on every side; returns the output name.
-  std::string conv(const std::string& input, const torch::Tensor& weight, const torch::Tensor& bias,
-                   int64_t stride, int64_t pad, const std::string& stem);
+  std::string conv(const std::string& input, const torch::Tensor& weight, const torch::Tensor& bias, int64_t stride,
+                   int64_t pad, const std::string& stem);
   std::string relu(const std::string& input);
   std::string add(const std::string& a, const std::string& b);
   // AveragePool k×k, stride s, padding p on every side, count_include_pad = 0.
   std::string averagePool(const std::string& input, int64_t kernel, int64_t stride, int64_t pad);
   // Eval-mode BatchNormalization with per-channel scale, bias, mean and variance.
   std::string batchNorm(const std::string& input, const torch::Tensor& scale, const torch::Tensor& bias,
-                        const torch::Tensor& mean, const torch::Tensor& var, double eps,
-                        const std::string& stem);
+                        const torch::Tensor& mean, const torch::Tensor& var, double eps, const std::string& stem);
   // x · 0: a tensor of zeros shaped like `input` (whatever the batch size).
   std::string zerosLike(const std::string& input);
   std::string globalAveragePool(const std::string& input);

@@ -69,7 +69,8 @@ OnnxModelInfo readOnnxModelInfo(const std::filesystem::path& file) {
   info.input.input_size = positiveInt(m, file, k::kInputSize);
   info.input.data_size = positiveInt(m, file, k::kDataSize);
   const std::string& square = need(m, file, k::kSquare);
-  if (square != "crop" && square != "pad") badKey(file, k::kSquare, "must be \"crop\" or \"pad\", got \"" + square + "\"");
+  if (square != "crop" && square != "pad")
+    badKey(file, k::kSquare, "must be \"crop\" or \"pad\", got \"" + square + "\"");
   info.input.pad = square == "pad";
   if (need(m, file, k::kScale) != "1/255") badKey(file, k::kScale, "must be \"1/255\"");
   nlohmann::json names;

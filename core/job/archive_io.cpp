@@ -33,8 +33,8 @@ void writeRng(torch::serialize::OutputArchive& archive, const std::string& key, 
   std::ostringstream out;
   out << rng;
   const std::string s = out.str();
-  archive.write(key, torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8)
-                         .clone());
+  archive.write(key,
+                torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone());
 }
 
 void readRng(torch::serialize::InputArchive& archive, const std::string& key, std::mt19937_64& rng) {

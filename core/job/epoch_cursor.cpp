@@ -90,8 +90,7 @@ void EpochCursor::save(torch::serialize::OutputArchive& archive, const std::stri
   writeRng(archive, "rng", rng_);
 }
 
-void EpochCursor::load(torch::serialize::InputArchive& archive, const std::string& order_key,
-                       const std::string& what) {
+void EpochCursor::load(torch::serialize::InputArchive& archive, const std::string& order_key, const std::string& what) {
   epoch_ = static_cast<int>(readInt(archive, "epoch"));
   step_ = static_cast<int>(readInt(archive, "step_in_epoch"));
   archive.read(order_key, order_);

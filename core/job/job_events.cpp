@@ -16,17 +16,20 @@ namespace {
 using nlohmann::json;
 
 // Names in the order of JobEvent's alternatives (the variant index picks the name).
-constexpr const char* kEventNames[] = {
-    "run_started",   "epoch_started",  "step_progress",      "architecture_updated",
-    "phase_changed", "epoch_finished", "checkpoint_written", "run_finished",
-    "run_failed",    "train_started",  "train_epoch_finished", "train_finished",
-    "train_step_progress", "train_checkpoint_written", "train_failed"};
-static_assert(std::size(kEventNames) == std::variant_size_v<JobEvent>,
-              "one name per JobEvent alternative");
+constexpr const char* kEventNames[] = {"run_started",          "epoch_started",
+                                       "step_progress",        "architecture_updated",
+                                       "phase_changed",        "epoch_finished",
+                                       "checkpoint_written",   "run_finished",
+                                       "run_failed",           "train_started",
+                                       "train_epoch_finished", "train_finished",
+                                       "train_step_progress",  "train_checkpoint_written",
+                                       "train_failed"};
+static_assert(std::size(kEventNames) == std::variant_size_v<JobEvent>, "one name per JobEvent alternative");
 
 // One field list per event, shared by the writer and the reader so the two cannot
 // drift apart. JSON keys are the field names.
-template <class F> void fields(RunStarted& e, F& f) {
+template <class F>
+void fields(RunStarted& e, F& f) {
   f("device", e.device);
   f("weight_images", e.weight_images);
   f("arch_images", e.arch_images);
@@ -39,20 +42,23 @@ template <class F> void fields(RunStarted& e, F& f) {
   f("max_params", e.max_params);
   f("supernet_params", e.supernet_params);
 }
-template <class F> void fields(EpochStarted& e, F& f) {
+template <class F>
+void fields(EpochStarted& e, F& f) {
   f("epoch", e.epoch);
   f("phase", e.phase);
   f("temperature", e.temperature);
   f("lr", e.lr);
   f("lambda", e.lambda);
 }
-template <class F> void fields(StepProgress& e, F& f) {
+template <class F>
+void fields(StepProgress& e, F& f) {
   f("epoch", e.epoch);
   f("step", e.step);
   f("steps", e.steps);
   f("loss", e.loss);
 }
-template <class F> void fields(ArchitectureUpdated& e, F& f) {
+template <class F>
+void fields(ArchitectureUpdated& e, F& f) {
   f("epoch", e.epoch);
   f("update", e.update);
   f("distributions", e.distributions);
@@ -60,11 +66,13 @@ template <class F> void fields(ArchitectureUpdated& e, F& f) {
   f("penalty", e.penalty);
   f("arch_loss", e.arch_loss);
 }
-template <class F> void fields(PhaseChanged& e, F& f) {
+template <class F>
+void fields(PhaseChanged& e, F& f) {
   f("epoch", e.epoch);
   f("phase", e.phase);
 }
-template <class F> void fields(EpochFinished& e, F& f) {
+template <class F>
+void fields(EpochFinished& e, F& f) {
   f("epoch", e.epoch);
   f("phase", e.phase);
   f("train_loss", e.train_loss);
@@ -81,11 +89,13 @@ template <class F> void fields(EpochFinished& e, F& f) {
   f("compute_fraction", e.compute_fraction);
   f("distributions", e.distributions);
 }
-template <class F> void fields(CheckpointWritten& e, F& f) {
+template <class F>
+void fields(CheckpointWritten& e, F& f) {
   f("epoch", e.epoch);
   f("path", e.path);
 }
-template <class F> void fields(RunFinished& e, F& f) {
+template <class F>
+void fields(RunFinished& e, F& f) {
   f("genotype", e.genotype);
   f("params", e.params);
   f.optional("argmax_genotype", e.argmax_genotype);
@@ -95,10 +105,12 @@ template <class F> void fields(RunFinished& e, F& f) {
   f("seconds", e.seconds);
   f("cancelled", e.cancelled);
 }
-template <class F> void fields(RunFailed& e, F& f) {
+template <class F>
+void fields(RunFailed& e, F& f) {
   f("message", e.message);
 }
-template <class F> void fields(TrainStarted& e, F& f) {
+template <class F>
+void fields(TrainStarted& e, F& f) {
   f("device", e.device);
   f("genotype", e.genotype);
   f("params", e.params);
@@ -110,7 +122,8 @@ template <class F> void fields(TrainStarted& e, F& f) {
   f("steps_per_epoch", e.steps_per_epoch);
   f("start_epoch", e.start_epoch);
 }
-template <class F> void fields(TrainEpochFinished& e, F& f) {
+template <class F>
+void fields(TrainEpochFinished& e, F& f) {
   f("epoch", e.epoch);
   f("lr", e.lr);
   f("train_loss", e.train_loss);
@@ -121,43 +134,51 @@ template <class F> void fields(TrainEpochFinished& e, F& f) {
   f("best_val_accuracy", e.best_val_accuracy);
   f("seconds", e.seconds);
 }
-template <class F> void fields(TrainFinished& e, F& f) {
+template <class F>
+void fields(TrainFinished& e, F& f) {
   f("best_epoch", e.best_epoch);
   f("best_val_accuracy", e.best_val_accuracy);
   f("epochs_done", e.epochs_done);
   f("seconds", e.seconds);
   f("cancelled", e.cancelled);
 }
-template <class F> void fields(TrainStepProgress& e, F& f) {
+template <class F>
+void fields(TrainStepProgress& e, F& f) {
   f("epoch", e.epoch);
   f("step", e.step);
   f("steps", e.steps);
   f("loss", e.loss);
 }
-template <class F> void fields(TrainCheckpointWritten& e, F& f) {
+template <class F>
+void fields(TrainCheckpointWritten& e, F& f) {
   f("epoch", e.epoch);
   f("path", e.path);
 }
-template <class F> void fields(TrainFailed& e, F& f) {
+template <class F>
+void fields(TrainFailed& e, F& f) {
   f("message", e.message);
 }
 
 // --- writing -----------------------------------------------------------------------
 
-json valueOf(const ArchDistributions& d) {
-  return json{{"alpha", d.alpha}, {"beta", d.beta}, {"gamma", d.gamma}};
-}
+json valueOf(const ArchDistributions& d) { return json{{"alpha", d.alpha}, {"beta", d.beta}, {"gamma", d.gamma}}; }
 // A genotype travels in its string form, one line per stage ("" when none).
 json valueOf(const Genotype& g) { return g.toString(); }
 template <class T>
-json valueOf(const T& v) { return v; }
+json valueOf(const T& v) {
+  return v;
+}
 
 struct Writer {
   json& out;
   template <class T>
-  void operator()(const char* name, const T& value) { out[name] = valueOf(value); }
+  void operator()(const char* name, const T& value) {
+    out[name] = valueOf(value);
+  }
   template <class T>
-  void optional(const char* name, const T& value) { (*this)(name, value); }
+  void optional(const char* name, const T& value) {
+    (*this)(name, value);
+  }
 };
 
 // --- reading -----------------------------------------------------------------------

@@ -26,8 +26,8 @@ struct RunStarted {
   int64_t channels = 0;
   int epochs = 0;
   int steps_per_epoch = 0;
-  int start_epoch = 0;        // > 0 when resumed
-  double min_params = 0;      // budget band (0, 0 when none)
+  int start_epoch = 0;    // > 0 when resumed
+  double min_params = 0;  // budget band (0, 0 when none)
   double max_params = 0;
   int64_t supernet_params = 0;
 };
@@ -67,14 +67,14 @@ struct EpochFinished {
   double train_loss = 0;
   double train_accuracy = 0;  // on the weight half (augmented batches)
   double arch_loss = 0;
-  double arch_accuracy = 0;   // on the architecture half, measured at epoch end
-  Genotype genotype;          // the derived architecture
+  double arch_accuracy = 0;  // on the architecture half, measured at epoch end
+  Genotype genotype;         // the derived architecture
   std::vector<int> depths;
   int64_t derived_params = 0;
-  Genotype argmax_genotype;   // the paper's argmax architecture (= genotype unless repaired)
+  Genotype argmax_genotype;  // the paper's argmax architecture (= genotype unless repaired)
   int64_t argmax_params = 0;
   double expected_params = 0;
-  double seconds = 0;         // wall time of the epoch
+  double seconds = 0;  // wall time of the epoch
   // Share of the dense supernet's convolution work actually computed in this
   // epoch's weight steps: what skipping zero-weight ops saved (1 = nothing).
   double compute_fraction = 1;
@@ -87,13 +87,13 @@ struct CheckpointWritten {
 };
 
 struct RunFinished {
-  Genotype genotype;          // the derived architecture
+  Genotype genotype;  // the derived architecture
   int64_t params = 0;
   double seconds = 0;
   bool cancelled = false;
-  Genotype argmax_genotype;   // the paper's argmax architecture and its size
+  Genotype argmax_genotype;  // the paper's argmax architecture and its size
   int64_t argmax_params = 0;
-  std::string derivation;     // "argmax" or "in-band"
+  std::string derivation;            // "argmax" or "in-band"
   std::vector<std::string> changes;  // what the derivation changed from the argmax
 };
 
@@ -105,15 +105,15 @@ struct RunFailed {
 // so the run's events.jsonl and the GUI show both, with events of its own.
 struct TrainStarted {
   std::string device;
-  Genotype genotype;          // the network being trained
-  int64_t params = 0;         // its parameter count
+  Genotype genotype;   // the network being trained
+  int64_t params = 0;  // its parameter count
   int64_t train_images = 0;
   int64_t val_images = 0;
   int64_t classes = 0;
-  int64_t channels = 0;       // image channels
+  int64_t channels = 0;  // image channels
   int epochs = 0;
   int steps_per_epoch = 0;
-  int start_epoch = 0;        // > 0 when resumed
+  int start_epoch = 0;  // > 0 when resumed
 };
 
 struct TrainEpochFinished {
@@ -123,13 +123,13 @@ struct TrainEpochFinished {
   double train_accuracy = 0;  // λ-weighted against both labels of a mixed batch
   double val_loss = 0;        // plain cross-entropy on the validation split
   double val_accuracy = 0;
-  int best_epoch = 0;         // best validation accuracy so far (this epoch included)
+  int best_epoch = 0;  // best validation accuracy so far (this epoch included)
   double best_val_accuracy = 0;
-  double seconds = 0;         // wall time of the epoch
+  double seconds = 0;  // wall time of the epoch
 };
 
 struct TrainFinished {
-  int best_epoch = -1;        // whose weights were kept
+  int best_epoch = -1;  // whose weights were kept
   double best_val_accuracy = 0;
   int epochs_done = 0;
   double seconds = 0;
@@ -138,8 +138,8 @@ struct TrainFinished {
 
 struct TrainStepProgress {
   int epoch = 0;
-  int step = 0;   // 1-based within the epoch
-  int steps = 0;  // steps in the epoch
+  int step = 0;     // 1-based within the epoch
+  int steps = 0;    // steps in the epoch
   double loss = 0;  // the batch's (mixed, smoothed) loss
 };
 
@@ -152,10 +152,9 @@ struct TrainFailed {
   std::string message;
 };
 
-using JobEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated, PhaseChanged,
-                              EpochFinished, CheckpointWritten, RunFinished, RunFailed, TrainStarted,
-                              TrainEpochFinished, TrainFinished, TrainStepProgress, TrainCheckpointWritten,
-                              TrainFailed>;
+using JobEvent = std::variant<RunStarted, EpochStarted, StepProgress, ArchitectureUpdated, PhaseChanged, EpochFinished,
+                              CheckpointWritten, RunFinished, RunFailed, TrainStarted, TrainEpochFinished,
+                              TrainFinished, TrainStepProgress, TrainCheckpointWritten, TrainFailed>;
 
 // True for the retraining's events (Train*), false for the search's.
 bool isTrainingEvent(const JobEvent& event);

@@ -45,8 +45,7 @@ void sgdStep(torch::optim::SGD& optimizer, const std::vector<torch::Tensor>& par
 }
 
 void setLearningRate(torch::optim::SGD& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups())
-    static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 }
 
 }  // namespace zd

@@ -10,10 +10,8 @@ torch::Tensor avgPool3x3(const torch::Tensor& x) {
 }
 
 torch::nn::Conv2d makeEdgeConv(int64_t channels, int64_t kernel) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, channels, kernel)
-                               .stride(1)
-                               .padding(kernel / 2)
-                               .bias(true));
+  return torch::nn::Conv2d(
+      torch::nn::Conv2dOptions(channels, channels, kernel).stride(1).padding(kernel / 2).bias(true));
 }
 
 ReluConvBnImpl::ReluConvBnImpl(int64_t channels, int64_t kernel) {
@@ -25,8 +23,6 @@ ReluConvBnImpl::ReluConvBnImpl(int64_t channels, int64_t kernel) {
                                                         .momentum(kBatchNormMomentum)));
 }
 
-torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& x) {
-  return bn->forward(conv->forward(torch::relu(x)));
-}
+torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& x) { return bn->forward(conv->forward(torch::relu(x))); }
 
 }  // namespace zd

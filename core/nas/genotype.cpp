@@ -51,9 +51,7 @@ std::optional<EdgeChoice> choiceByName(const std::string& name) {
 // A uniform index in [0, n). rng() % n rather than std::uniform_int_distribution,
 // whose output differs between standard libraries: a seed must give the same
 // architectures (and so the same budget band) everywhere. The bias is ~n/2^64.
-int uniformIndex(std::mt19937_64& rng, int n) {
-  return static_cast<int>(rng() % static_cast<uint64_t>(n));
-}
+int uniformIndex(std::mt19937_64& rng, int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); }
 
 // `m` must be `rows` rows of `cols` numbers; throws naming `what`.
 void requireShape(const Matrix& m, size_t rows, size_t cols, const char* what) {
@@ -95,8 +93,7 @@ StageGenotype StageGenotype::fromString(const std::string& text, int depth) {
       badCell(text, "node group '" + group + "' must start and end with '|'");
     const auto tokens = split(group.substr(1, group.size() - 2), '|');
     if (static_cast<int>(tokens.size()) != to)
-      badCell(text, "node " + std::to_string(to) + " needs " + std::to_string(to) +
-                        " edges, got '" + group + "'");
+      badCell(text, "node " + std::to_string(to) + " needs " + std::to_string(to) + " edges, got '" + group + "'");
     for (int from = 0; from < to; ++from) {
       const std::string& token = tokens[from];
       const auto tilde = token.find('~');
@@ -105,8 +102,8 @@ StageGenotype StageGenotype::fromString(const std::string& text, int depth) {
         badCell(text, "bad token '" + token + "' (expected '<op>~" + expected_index + "')");
       const auto choice = choiceByName(token.substr(0, tilde));
       if (!choice)
-        badCell(text, "bad token '" + token + "': unknown op '" + token.substr(0, tilde) +
-                          "' (one of " + allOpNames() + ")");
+        badCell(text,
+                "bad token '" + token + "': unknown op '" + token.substr(0, tilde) + "' (one of " + allOpNames() + ")");
       g.edges[edgeIndex(to, from)] = *choice;
     }
   }
@@ -139,8 +136,7 @@ std::string Genotype::toString() const {
   std::string s;
   for (size_t i = 0; i < stages.size(); ++i) {
     if (i > 0) s += '\n';
-    s += "stage " + std::to_string(i + 1) + " (depth " + std::to_string(stages[i].depth) +
-         "): " + stages[i].toString();
+    s += "stage " + std::to_string(i + 1) + " (depth " + std::to_string(stages[i].depth) + "): " + stages[i].toString();
   }
   return s;
 }
@@ -175,8 +171,8 @@ nlohmann::json Genotype::toJson() const {
   for (const StageGenotype& st : stages) {
     nlohmann::json edges = nlohmann::json::array();
     for (int e = 0; e < kEdges; ++e) {
-      nlohmann::json edge{{"from", kEdgeFrom[e]}, {"to", kEdgeTo[e]},
-                          {"op", opName(st.edges[e].op, st.edges[e].kernel)}};
+      nlohmann::json edge{
+          {"from", kEdgeFrom[e]}, {"to", kEdgeTo[e]}, {"op", opName(st.edges[e].op, st.edges[e].kernel)}};
       if (st.edges[e].op == Op::KernelConv) edge["kernel"] = st.edges[e].kernel;
       edges.push_back(std::move(edge));
     }

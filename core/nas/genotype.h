@@ -19,9 +19,7 @@ namespace zd {
 struct EdgeChoice {
   Op op = Op::None;
   int kernel = 7;  // kernel size when op == Op::KernelConv (7, 5 or 3), else ignored
-  bool operator==(const EdgeChoice& o) const {
-    return op == o.op && (op != Op::KernelConv || kernel == o.kernel);
-  }
+  bool operator==(const EdgeChoice& o) const { return op == o.op && (op != Op::KernelConv || kernel == o.kernel); }
 };
 
 struct StageGenotype {

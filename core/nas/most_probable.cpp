@@ -245,7 +245,8 @@ std::optional<MostProbable> mostProbableArchitecture(const ChoiceScores& s, cons
       const auto hi = std::upper_bound(middle.begin(), middle.end(), window->max - rest,
                                        [](int64_t v, const StageOption& o) { return v < o.params; });
       if (lo >= hi) continue;
-      const size_t b = range.best(static_cast<size_t>(lo - middle.begin()), static_cast<size_t>(hi - middle.begin()) - 1);
+      const size_t b = range.best(static_cast<size_t>(lo - middle.begin()),
+                                  static_cast<size_t>(hi - middle.begin()) - 1);
       const double score = a.score + middle[b].score + c.score;
       if (score > best_score) best_score = score, best = {&a, &middle[b], &c};
     }

@@ -14,9 +14,9 @@ struct NormalizedTermsFunction : public torch::autograd::Function<NormalizedTerm
   // base_of[i]: index into `bases` of term i's base, or -1 for none.
   static tensor_list forward(AutogradContext* ctx, const torch::Tensor& conv_out, torch::TensorList coefficients,
                              torch::TensorList bases, std::vector<int64_t> base_of) {
-    const auto [normalized, mean, invstd] =
-        at::native_batch_norm(conv_out, /*weight=*/{}, /*bias=*/{}, /*running_mean=*/{}, /*running_var=*/{},
-                              /*training=*/true, kBatchNormMomentum, kBatchNormEps);
+    const auto [normalized, mean, invstd] = at::native_batch_norm(conv_out, /*weight=*/{}, /*bias=*/{},
+                                                                  /*running_mean=*/{}, /*running_var=*/{},
+                                                                  /*training=*/true, kBatchNormMomentum, kBatchNormEps);
     const auto shares = normalized.chunk(static_cast<int64_t>(coefficients.size()), /*dim=*/1);
     tensor_list sums;
     for (size_t i = 0; i < coefficients.size(); ++i) {
@@ -56,8 +56,8 @@ struct NormalizedTermsFunction : public torch::autograd::Function<NormalizedTerm
       grad_normalized.push_back(g * coefficient);
     }
     const auto grad_conv_out = std::get<0>(at::native_batch_norm_backward(
-        torch::cat(grad_normalized, 1), conv_out, /*weight=*/{}, /*running_mean=*/{}, /*running_var=*/{}, mean,
-        invstd, /*train=*/true, kBatchNormEps, {true, false, false}));
+        torch::cat(grad_normalized, 1), conv_out, /*weight=*/{}, /*running_mean=*/{}, /*running_var=*/{}, mean, invstd,
+        /*train=*/true, kBatchNormEps, {true, false, false}));
 
     // One gradient per forward argument, tensors of the lists one by one; the
     // last (base_of) is not a tensor.

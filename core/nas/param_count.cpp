@@ -16,8 +16,8 @@ void requireShape(const torch::Tensor& t, int64_t rows, int64_t cols, const char
   if (t.dim() == 2 && t.size(0) == rows && t.size(1) == cols) return;
   std::ostringstream got;
   got << t.sizes();
-  throw ConfigError(std::string("expectedParams: ") + what + " must have shape [" +
-                    std::to_string(rows) + ", " + std::to_string(cols) + "], got " + got.str());
+  throw ConfigError(std::string("expectedParams: ") + what + " must have shape [" + std::to_string(rows) + ", " +
+                    std::to_string(cols) + "], got " + got.str());
 }
 
 }  // namespace
@@ -29,7 +29,7 @@ int64_t reductionParams(int64_t in, int64_t out) {
 
 int64_t fixedParams(int64_t in_channels, int64_t channels, int64_t classes) {
   const int64_t c = channels;
-  const int64_t stem = 9 * in_channels * c + 2 * c;  // 3×3 conv without bias + affine BN
+  const int64_t stem = 9 * in_channels * c + 2 * c;            // 3×3 conv without bias + affine BN
   const int64_t head = 2 * 4 * c + 4 * c * classes + classes;  // affine BN(4C) + Linear(4C -> K)
   return stem + reductionParams(c, 2 * c) + reductionParams(2 * c, 4 * c) + head;
 }
@@ -67,9 +67,8 @@ int64_t supernetParams(int64_t in_channels, int64_t channels, int64_t cells, int
   return sum;
 }
 
-torch::Tensor expectedParams(const torch::Tensor& alpha_p, const torch::Tensor& beta_q,
-                             const torch::Tensor& gamma_g, int64_t in_channels, int64_t channels,
-                             int64_t cells, int64_t classes) {
+torch::Tensor expectedParams(const torch::Tensor& alpha_p, const torch::Tensor& beta_q, const torch::Tensor& gamma_g,
+                             int64_t in_channels, int64_t channels, int64_t cells, int64_t classes) {
   requireShape(alpha_p, kStages * kEdges, kOps, "alpha_p");
   if (beta_q.defined()) requireShape(beta_q, kStages * kEdges, kKernels, "beta_q");
   if (gamma_g.defined()) requireShape(gamma_g, kStages, cells, "gamma_g");
@@ -81,27 +80,24 @@ torch::Tensor expectedParams(const torch::Tensor& alpha_p, const torch::Tensor& 
   for (int s = 0; s < kStages; ++s) {
     const int64_t c = stageChannels(channels, s);
     conv1[s] = static_cast<double>(convParams(1, c));
-    for (int k = 0; k < kKernels; ++k)
-      kconv[s * kKernels + k] = static_cast<double>(convParams(kKernelSizes[k], c));
+    for (int k = 0; k < kKernels; ++k) kconv[s * kKernels + k] = static_cast<double>(convParams(kKernelSizes[k], c));
   }
   const torch::Tensor conv1_t = torch::tensor(conv1, opts).view({kStages, 1});
   const torch::Tensor kconv_t = torch::tensor(kconv, opts).view({kStages, 1, kKernels});
 
   const torch::Tensor p = alpha_p.to(torch::kDouble).reshape({kStages, kEdges, kOps});
   // Σ_k q_e[k]·(k²·C_s+1)·C_s per edge; phase 1 has only the 7×7 conv.
-  const torch::Tensor kv_cost =
-      beta_q.defined()
-          ? (beta_q.to(torch::kDouble).reshape({kStages, kEdges, kKernels}) * kconv_t).sum(2)
-          : kconv_t.select(2, 0);  // [kStages, 1], broadcast over edges
+  const torch::Tensor kv_cost = beta_q.defined()
+                                    ? (beta_q.to(torch::kDouble).reshape({kStages, kEdges, kKernels}) * kconv_t).sum(2)
+                                    : kconv_t.select(2, 0);  // [kStages, 1], broadcast over edges
   // edge_e = p_e[conv1x1]·(C_s+1)·C_s + p_e[kvconv]·kv_cost_e;  cell_s = Σ_e edge_e.
   const torch::Tensor edge = p.select(2, static_cast<int>(Op::Conv1x1)) * conv1_t +
                              p.select(2, static_cast<int>(Op::KernelConv)) * kv_cost;
   const torch::Tensor cell = edge.sum(1);
   // stage_s = Σ_d g_s[d]·d·cell_s: the expected depth times the cell's weights.
-  const torch::Tensor depth =
-      gamma_g.defined()
-          ? (gamma_g.to(torch::kDouble) * torch::arange(1, cells + 1, opts)).sum(1)
-          : torch::full({kStages}, static_cast<double>(cells), opts);
+  const torch::Tensor depth = gamma_g.defined()
+                                  ? (gamma_g.to(torch::kDouble) * torch::arange(1, cells + 1, opts)).sum(1)
+                                  : torch::full({kStages}, static_cast<double>(cells), opts);
   return (depth * cell).sum() + static_cast<double>(fixedParams(in_channels, channels, classes));
 }
 

@@ -44,8 +44,7 @@ int64_t supernetParams(int64_t in_channels, int64_t channels, int64_t cells, int
 // [kStages, cells] over (1..cells) — undefined in phase 1: depth `cells`; with
 // gamma_g defined, `cells` must equal gamma_g.size(1). Differentiable in all
 // three inputs; throws ConfigError on a shape mismatch.
-torch::Tensor expectedParams(const torch::Tensor& alpha_p, const torch::Tensor& beta_q,
-                             const torch::Tensor& gamma_g, int64_t in_channels, int64_t channels,
-                             int64_t cells, int64_t classes);
+torch::Tensor expectedParams(const torch::Tensor& alpha_p, const torch::Tensor& beta_q, const torch::Tensor& gamma_g,
+                             int64_t in_channels, int64_t channels, int64_t cells, int64_t classes);
 
 }  // namespace zd

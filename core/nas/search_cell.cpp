@@ -92,16 +92,13 @@ void SearchCellImpl::addOutgoingTerms(int node, const torch::Tensor& input, cons
       }
     }
   }
-  if (conv1x1_terms.empty() && kernel_terms[0].empty() && kernel_terms[1].empty() && kernel_terms[2].empty())
-    return;
+  if (conv1x1_terms.empty() && kernel_terms[0].empty() && kernel_terms[1].empty() && kernel_terms[2].empty()) return;
   relu_input = torch::relu(input);  // shared by every conv term leaving this node
   addConvGroup(conv1x1_terms, 1, relu_input, sums, w.macs);
-  for (int ki = 0; ki < kKernels; ++ki)
-    addConvGroup(kernel_terms[ki], kKernelSizes[ki], relu_input, sums, w.macs);
+  for (int ki = 0; ki < kKernels; ++ki) addConvGroup(kernel_terms[ki], kKernelSizes[ki], relu_input, sums, w.macs);
 }
 
-void SearchCellImpl::addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel,
-                                  const torch::Tensor& relu_input,
+void SearchCellImpl::addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel, const torch::Tensor& relu_input,
                                   std::array<torch::Tensor, kNodes>& sums, int64_t* macs) {
   if (group.empty()) return;
   torch::Tensor weight, bias;

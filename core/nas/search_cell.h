@@ -51,13 +51,12 @@ class SearchCellImpl : public torch::nn::Module {
   };
   void addOutgoingTerms(int node, const torch::Tensor& input, const CellWeights& weights,
                         std::array<torch::Tensor, kNodes>& sums) const;
-  static void addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel,
-                           const torch::Tensor& relu_input,
+  static void addConvGroup(const std::vector<ConvTerm>& group, int64_t kernel, const torch::Tensor& relu_input,
                            std::array<torch::Tensor, kNodes>& sums, int64_t* macs);
 
   int64_t channels_;
   bool has_variants_ = false;
-  std::vector<torch::nn::Conv2d> conv1x1_;                       // per edge
+  std::vector<torch::nn::Conv2d> conv1x1_;                      // per edge
   std::vector<std::array<torch::nn::Conv2d, kKernels>> kconv_;  // per edge, per kernel (7, 5, 3)
 };
 TORCH_MODULE(SearchCell);

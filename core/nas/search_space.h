@@ -10,8 +10,8 @@
 
 namespace zd {
 
-constexpr int kNodes = 4;   // node 0 = cell input, node 3 = cell output
-constexpr int kEdges = 6;   // every pair j < i
+constexpr int kNodes = 4;  // node 0 = cell input, node 3 = cell output
+constexpr int kEdges = 6;  // every pair j < i
 constexpr int kOps = 5;
 constexpr int kKernels = 3;
 constexpr int kStages = 3;

@@ -27,19 +27,15 @@ void dropPartialLastLine(const fs::path& path) {
   const auto last_newline = text.rfind('\n');
   const std::uintmax_t keep = last_newline == std::string::npos ? 0 : last_newline + 1;
   fs::resize_file(path, keep, ec);
-  if (ec)
-    throw IoError("cannot repair the damaged last line of " + path.string() + ": " +
-                  ec.message());
+  if (ec) throw IoError("cannot repair the damaged last line of " + path.string() + ": " + ec.message());
 }
 
 }  // namespace
 
-EventLog::EventLog(const fs::path& path, bool log_step_progress)
-    : path_(path), log_step_progress_(log_step_progress) {
+EventLog::EventLog(const fs::path& path, bool log_step_progress) : path_(path), log_step_progress_(log_step_progress) {
   dropPartialLastLine(path_);
   out_.open(path_, std::ios::out | std::ios::app | std::ios::binary);
-  if (!out_)
-    throw IoError("cannot open " + path_.string() + " for writing: " + std::strerror(errno));
+  if (!out_) throw IoError("cannot open " + path_.string() + " for writing: " + std::strerror(errno));
 }
 
 void EventLog::onEvent(const JobEvent& event) {

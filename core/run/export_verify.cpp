@@ -53,8 +53,8 @@ OnnxVerification verifyOnnxModel(DiscreteNetwork& network, const fs::path& onnx_
   const auto e = expected.accessor<float, 2>();
   for (int64_t i = 0; i < out.images; ++i) {
     if (static_cast<int64_t>(got[i].size()) != expected.size(1))
-      throw DataError(onnx_file.string() + ": the model has " + std::to_string(got[i].size()) + " outputs, the network " +
-                      std::to_string(expected.size(1)));
+      throw DataError(onnx_file.string() + ": the model has " + std::to_string(got[i].size()) +
+                      " outputs, the network " + std::to_string(expected.size(1)));
     int64_t best_e = 0, best_g = 0;
     for (int64_t k = 0; k < expected.size(1); ++k) {
       const double d = std::fabs(static_cast<double>(got[i][k]) - e[i][k]);

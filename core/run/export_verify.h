@@ -18,11 +18,11 @@ namespace zd {
 
 // Outcome of one comparison. Plain value type.
 struct OnnxVerification {
-  int64_t images = 0;         // images compared
-  double max_abs_diff = 0;    // largest |logit(ONNX) − logit(LibTorch)| over all images and classes
-  int64_t same_class = 0;     // images whose predicted class (argmax) agrees
-  double tolerance = 1e-3;    // max_abs_diff allowed for passed()
-  std::string images_from;    // where the images came from ("test split of …")
+  int64_t images = 0;       // images compared
+  double max_abs_diff = 0;  // largest |logit(ONNX) − logit(LibTorch)| over all images and classes
+  int64_t same_class = 0;   // images whose predicted class (argmax) agrees
+  double tolerance = 1e-3;  // max_abs_diff allowed for passed()
+  std::string images_from;  // where the images came from ("test split of …")
 
   bool passed() const { return images > 0 && max_abs_diff <= tolerance; }
   // "verified on 64 test images …: max |Δ logit| 2.4e-06, 64/64 same class — OK"

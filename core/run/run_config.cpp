@@ -124,23 +124,20 @@ void readSetting(const JsonPlace& at, const json& v, T& out) {
 
 // A number as JSON writes it: shortest form that reads back the same ("0.0003", "1e-05").
 template <class T>
-std::string num(T v) { return json(v).dump(); }
+std::string num(T v) {
+  return json(v).dump();
+}
 
 // Comparisons are written so that NaN fails them.
-void require(bool ok, const std::string& key, const std::string& requirement,
-             const std::string& got) {
+void require(bool ok, const std::string& key, const std::string& requirement, const std::string& got) {
   if (!ok) JsonPlace::setting(key).fail("must be " + requirement + ", got " + got);
 }
 
 void requireAtLeast(const std::string& key, int64_t v, int64_t min) {
   require(v >= min, key, "at least " + num(min), num(v));
 }
-void requirePositive(const std::string& key, double v) {
-  require(v > 0, key, "greater than 0", num(v));
-}
-void requireNonNegative(const std::string& key, double v) {
-  require(v >= 0, key, "0 or more", num(v));
-}
+void requirePositive(const std::string& key, double v) { require(v > 0, key, "greater than 0", num(v)); }
+void requireNonNegative(const std::string& key, double v) { require(v >= 0, key, "0 or more", num(v)); }
 void requireFraction(const std::string& key, double v) {  // [0, 1)
   require(v >= 0 && v < 1, key, "at least 0 and below 1", num(v));
 }
@@ -149,8 +146,7 @@ bool isDeviceSpec(const std::string& d) {
   if (d == "auto" || d == "cpu" || d == "cuda") return true;
   const std::string prefix = "cuda:";
   if (d.size() <= prefix.size() || d.compare(0, prefix.size(), prefix) != 0) return false;
-  return std::all_of(d.begin() + prefix.size(), d.end(),
-                     [](char ch) { return ch >= '0' && ch <= '9'; });
+  return std::all_of(d.begin() + prefix.size(), d.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 void requirePercentiles(const std::string& name, double lo, double hi) {
@@ -173,12 +169,11 @@ void validateData(const DataOptions& d) {
 void validateSearch(const SearchOptions& s) {
   requireAtLeast("search.epochs", s.epochs, 1);
   require(s.switch_epoch >= 0 && s.switch_epoch <= s.epochs, "search.switch_epoch",
-          "between 0 and search.epochs (" + num(s.epochs) +
-              "; equal to search.epochs means phase 2 never starts)",
+          "between 0 and search.epochs (" + num(s.epochs) + "; equal to search.epochs means phase 2 never starts)",
           num(s.switch_epoch));
   requireAtLeast("search.network.channels", s.network.channels, 1);
-  require(s.network.cells >= 1 && s.network.cells <= 8, "search.network.cells",
-          "between 1 and 8", num(s.network.cells));
+  require(s.network.cells >= 1 && s.network.cells <= 8, "search.network.cells", "between 1 and 8",
+          num(s.network.cells));
   requireAtLeast("search.batch", s.batch, 1);
   requireAtLeast("search.checkpoint_every", s.checkpoint_every, 0);
 
@@ -203,19 +198,17 @@ void validateSearch(const SearchOptions& s) {
   requireNonNegative("search.arch.init_scale", a.init_scale);
   requireAtLeast("search.arch.rounds", a.rounds, 1);
   requirePositive("search.arch.mu_scale", a.mu_scale);
-  require(a.max_count_step >= 0, "search.arch.max_count_step",
-          "0 (no cap) or a positive share of the band's width", num(a.max_count_step));
+  require(a.max_count_step >= 0, "search.arch.max_count_step", "0 (no cap) or a positive share of the band's width",
+          num(a.max_count_step));
   require(s.derive != DeriveMode::Band || s.budget.preset != BudgetPreset::None, "search.derive",
-          "auto or argmax without a budget ('band' derives inside the budget band: set one with --budget)",
-          "\"band\"");
+          "auto or argmax without a budget ('band' derives inside the budget band: set one with --budget)", "\"band\"");
 
   const auto& b = s.budget;
   requireNonNegative("search.budget.min_params", b.min_params);
   requireNonNegative("search.budget.max_params", b.max_params);
   if (b.preset == BudgetPreset::Custom)
     require(b.min_params < b.max_params, "search.budget.min_params",
-            "below search.budget.max_params (" + num(b.max_params) + ") for a custom budget",
-            num(b.min_params));
+            "below search.budget.max_params (" + num(b.max_params) + ") for a custom budget", num(b.min_params));
   requireNonNegative("search.budget.lambda0", b.lambda0);
   requirePositive("search.budget.scale", b.scale);
   requireAtLeast("search.budget.samples", b.samples, 10);
@@ -228,8 +221,8 @@ void validateSearch(const SearchOptions& s) {
   requirePercentiles("large", b.large_lo, b.large_hi);
 
   // Smaller images cannot pass the two stride-2 reductions meaningfully.
-  require(s.augment.resize == 0 || s.augment.resize >= 8, "search.augment.resize",
-          "0 (keep the size) or at least 8", num(s.augment.resize));
+  require(s.augment.resize == 0 || s.augment.resize >= 8, "search.augment.resize", "0 (keep the size) or at least 8",
+          num(s.augment.resize));
   requireAtLeast("search.augment.crop_padding", s.augment.crop_padding, 0);
 }
 
@@ -237,15 +230,12 @@ void validateSearch(const SearchOptions& s) {
 
 json toJson(const RunConfig& config) {
   json j = json::object();
-  forEachSetting(config, [&j](const char* key, const auto& field) {
-    j[jsonPointer(key)] = toJsonValue(field);
-  });
+  forEachSetting(config, [&j](const char* key, const auto& field) { j[jsonPointer(key)] = toJsonValue(field); });
   return j;
 }
 
 RunConfig runConfigFromJson(const json& j, const RunConfig& base) {
-  if (!j.is_object())
-    throw ConfigError("the configuration must be a JSON object ({...}), got " + shownJson(j));
+  if (!j.is_object()) throw ConfigError("the configuration must be a JSON object ({...}), got " + shownJson(j));
   RunConfig config = base;
   KeyedObjectReader reader;
   forEachSetting(config, [&reader](const char* key, auto& field) {
@@ -257,8 +247,7 @@ RunConfig runConfigFromJson(const json& j, const RunConfig& base) {
 }
 
 void validate(const RunConfig& config) {
-  if (config.data.path.empty())
-    throw ConfigError("data.path is empty: give the data set with --data PATH");
+  if (config.data.path.empty()) throw ConfigError("data.path is empty: give the data set with --data PATH");
   require(config.data.arch_fraction > 0 && config.data.arch_fraction < 1, "data.arch_fraction",
           "between 0 and 1 (exclusive)", num(config.data.arch_fraction));
   validateData(config.data);

@@ -30,7 +30,7 @@ struct RunConfig {
   // cuDNN tries its convolution algorithms on the first batches and keeps the
   // fastest (CUDA only; the CPU has no cuDNN). Off: cuDNN's heuristic choice.
   bool cudnn_benchmark = true;
-  std::string out;              // run directory
+  std::string out;  // run directory
 };
 
 // Every key with its value (defaults filled in).

@@ -28,9 +28,8 @@ RunDirectory RunDirectory::create(const fs::path& path) {
     const bool empty = fs::is_empty(path, ec);
     if (ec) throw IoError("cannot read the folder " + path.string() + ": " + ec.message());
     if (!empty && !isRunDirectory(path))
-      throw IoError(path.string() +
-                    " already holds other files and is not a run folder (no config.json): "
-                    "choose a new or empty run folder");
+      throw IoError(path.string() + " already holds other files and is not a run folder (no config.json): "
+                                    "choose a new or empty run folder");
     return RunDirectory(path);
   }
   fs::create_directories(path, ec);
@@ -39,8 +38,7 @@ RunDirectory RunDirectory::create(const fs::path& path) {
 }
 
 RunDirectory RunDirectory::open(const fs::path& path) {
-  if (!isRunDirectory(path))
-    throw IoError(path.string() + " is not a run directory (no config.json)");
+  if (!isRunDirectory(path)) throw IoError(path.string() + " is not a run directory (no config.json)");
   return RunDirectory(path);
 }
 
@@ -59,8 +57,7 @@ RunConfig RunDirectory::readConfig() const {
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw ConfigError(configPath().string() + ": not valid JSON (error near byte " +
-                      std::to_string(e.byte) + ")");
+    throw ConfigError(configPath().string() + ": not valid JSON (error near byte " + std::to_string(e.byte) + ")");
   }
   try {
     return runConfigFromJson(j);

@@ -25,7 +25,7 @@ struct EvaluationOutcome {
 // metrics.json and report.md atomically. `device` / `threads` override the config's
 // when not empty / not negative. Throws zd::Error naming the file at fault (no model,
 // data that do not fit it: channels, classes, image size; no test images).
-EvaluationOutcome evaluateRun(const std::filesystem::path& run_dir, const std::string& device = "",
-                              int threads = -1, const std::function<void(const std::string&)>& status = {});
+EvaluationOutcome evaluateRun(const std::filesystem::path& run_dir, const std::string& device = "", int threads = -1,
+                              const std::function<void(const std::string&)>& status = {});
 
 }  // namespace zd

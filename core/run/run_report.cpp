@@ -45,17 +45,17 @@ std::string runReportMarkdown(const RunReportInputs& in, int max_curve_rows) {
   for (size_t i = 0; i < c.class_names.size(); ++i) md += (i ? ", " : "") + c.class_names[i];
   md += ") |\n";
   md += "| channels | " + std::to_string(c.network.in_channels) + " |\n";
-  md += "| images | " + std::to_string(in.train_images) + " train, " + std::to_string(in.val_images) +
-        " validation, " + std::to_string(in.test_images) + " test |\n";
+  md += "| images | " + std::to_string(in.train_images) + " train, " + std::to_string(in.val_images) + " validation, " +
+        std::to_string(in.test_images) + " test |\n";
   md += "| input | " + std::to_string(c.data_size) + "×" + std::to_string(c.data_size) + " loaded, " +
         std::to_string(c.input_size) + "×" + std::to_string(c.input_size) + " network input |\n";
   md += "| preprocessing | " + c.preprocessingText() + " |\n\n";
 
   md += "## Architecture\n\n";
-  md += "C = " + std::to_string(c.network.channels) + ", " + std::to_string(in.params) +
-        " parameters, derived by " + nameOf(t.derive) +
-        (t.derive == TrainDerive::Sample ? " (seed " + std::to_string(t.derive_seed) + ")" : std::string()) + ".\n\n```\n" +
-        c.genotype.toString() + "\n```\n\n";
+  md += "C = " + std::to_string(c.network.channels) + ", " + std::to_string(in.params) + " parameters, derived by " +
+        nameOf(t.derive) +
+        (t.derive == TrainDerive::Sample ? " (seed " + std::to_string(t.derive_seed) + ")" : std::string()) +
+        ".\n\n```\n" + c.genotype.toString() + "\n```\n\n";
 
   md += "## Settings\n\n";
   md += "Retraining (config key `train`):\n\n```json\n" + toJson(t).dump(2) + "\n```\n\n";
@@ -67,14 +67,13 @@ std::string runReportMarkdown(const RunReportInputs& in, int max_curve_rows) {
     double seconds = 0;
     for (const auto& e : in.curves) seconds += e.seconds;
     md += std::to_string(in.curves.size()) + " epochs in " + fixed(seconds, 0) + " s; weights of epoch " +
-          std::to_string(c.best_epoch + 1) + " kept (best validation accuracy " + fixed(c.val_accuracy, 4) +
-          ").\n\n";
+          std::to_string(c.best_epoch + 1) + " kept (best validation accuracy " + fixed(c.val_accuracy, 4) + ").\n\n";
     md += "| epoch | lr | train loss | train acc | val loss | val acc |\n|---:|---:|---:|---:|---:|---:|\n";
     for (size_t i : shownRows(in.curves, max_curve_rows)) {
       const auto& e = in.curves[i];
-      md += "| " + std::to_string(e.epoch + 1) + (e.epoch == c.best_epoch ? " (best)" : "") + " | " +
-            fixed(e.lr, 5) + " | " + fixed(e.train_loss, 4) + " | " + fixed(e.train_accuracy, 4) + " | " +
-            fixed(e.val_loss, 4) + " | " + fixed(e.val_accuracy, 4) + " |\n";
+      md += "| " + std::to_string(e.epoch + 1) + (e.epoch == c.best_epoch ? " (best)" : "") + " | " + fixed(e.lr, 5) +
+            " | " + fixed(e.train_loss, 4) + " | " + fixed(e.train_accuracy, 4) + " | " + fixed(e.val_loss, 4) + " | " +
+            fixed(e.val_accuracy, 4) + " |\n";
     }
     md += "\n";
   }

@@ -16,7 +16,7 @@ namespace zd {
 struct RunReportInputs {
   RunConfig config;
   ModelCard card;
-  int64_t params = 0;                      // of the trained network
+  int64_t params = 0;  // of the trained network
   int64_t train_images = 0, val_images = 0, test_images = 0;
   std::vector<TrainEpochFinished> curves;  // may be empty (no train_curves.csv)
   ClassificationMetrics metrics;           // on the test split

@@ -52,8 +52,7 @@ SearchData prepareSearchData(const Dataset& dataset, const RunConfig& config) {
   SearchData data;
   data.classes = dataset.numClasses();
   if (data.classes < 2)
-    throw DataError(dataset.source + ": the search needs at least 2 classes, found " +
-                    std::to_string(data.classes));
+    throw DataError(dataset.source + ": the search needs at least 2 classes, found " + std::to_string(data.classes));
   const auto merged = ImageSet::concat(dataset.train, dataset.val);
   auto [weights, arch] = stratifiedSplit(merged, data.classes, config.data.arch_fraction, config.search.seed);
   const int size = config.search.augment.resize;
@@ -100,7 +99,7 @@ SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopT
     say("budget: " + s.budget.preset + " band " + std::to_string(static_cast<int64_t>(band.min)) + " – " +
         std::to_string(static_cast<int64_t>(band.max)) + " parameters" +
         (s.derive == DeriveMode::Argmax ? " (derived by argmax: the result may lie outside)"
-                              : "; the derived architecture is the most probable one inside it"));
+                                        : "; the derived architecture is the most probable one inside it"));
 
   if (config.out.empty()) throw ConfigError("out: no run directory given (use --out RUN_DIR)");
   const RunDirectory dir = resume ? RunDirectory::open(config.out) : RunDirectory::create(config.out);

@@ -85,8 +85,10 @@ void createTrainRun(const RunConfig& config, const Genotype& genotype) {
   validate(config);
   if (config.out.empty()) throw ConfigError("out: no run directory given (use --out DIR)");
   if (fs::exists(config.out) && !(fs::is_directory(config.out) && fs::is_empty(config.out)))
-    throw IoError(config.out + ": already exists; choose a new folder for --out (or train that run with "
-                  "`zodarts train " + config.out + "`)");
+    throw IoError(config.out +
+                  ": already exists; choose a new folder for --out (or train that run with "
+                  "`zodarts train " +
+                  config.out + "`)");
   const RunDirectory dir = RunDirectory::create(config.out);
   dir.writeConfig(config);
   auto j = genotype.toJson();
@@ -116,18 +118,17 @@ Genotype genotypeToTrain(const fs::path& run_dir, const RunConfig& config,
   } catch (const ConfigError& e) {
     throw ConfigError(dir.eventsPath().string() + ": " + e.what());
   }
-  say(status, "sampled from the distributions of search epoch " + std::to_string(last->epoch + 1) + " (seed " +
-                  std::to_string(config.train.derive_seed) + ")" +
-                  (disconnected ? "; " + std::to_string(disconnected) +
-                                      " stage(s) stayed disconnected after 1000 draws"
-                                : ""));
+  say(status,
+      "sampled from the distributions of search epoch " + std::to_string(last->epoch + 1) + " (seed " +
+          std::to_string(config.train.derive_seed) + ")" +
+          (disconnected ? "; " + std::to_string(disconnected) + " stage(s) stayed disconnected after 1000 draws" : ""));
   return g;
 }
 
 fs::path archivePreviousTraining(const fs::path& run_dir) {
   const RunDirectory dir = RunDirectory::open(run_dir);
-  const char* files[] = {kTrainCheckpointFile, kTrainCurvesFile, "model.pt", "model.json", "model.onnx",
-                         "metrics.json", "report.md"};
+  const char* files[] = {kTrainCheckpointFile, kTrainCurvesFile, "model.pt", "model.json",
+                         "model.onnx",         "metrics.json",   "report.md"};
   std::vector<fs::path> present;
   for (const char* name : files)
     if (fs::exists(dir.path() / name)) present.push_back(dir.path() / name);
@@ -139,7 +140,8 @@ fs::path archivePreviousTraining(const fs::path& run_dir) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
   fs::path target = dir.path() / "retrain-archive" / stamp;
-  for (int i = 2; fs::exists(target); ++i) target = dir.path() / "retrain-archive" / (std::string(stamp) + "-" + std::to_string(i));
+  for (int i = 2; fs::exists(target); ++i)
+    target = dir.path() / "retrain-archive" / (std::string(stamp) + "-" + std::to_string(i));
   std::error_code ec;
   fs::create_directories(target, ec);
   if (ec) throw IoError(target.string() + ": cannot create the archive folder (" + ec.message() + ")");
@@ -150,8 +152,8 @@ fs::path archivePreviousTraining(const fs::path& run_dir) {
   return target;
 }
 
-TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, JobObserver& observer,
-                            StopToken& stop, bool resume, const std::function<void(const std::string&)>& status) {
+TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, JobObserver& observer, StopToken& stop,
+                            bool resume, const std::function<void(const std::string&)>& status) {
   validate(config);
   const RunDirectory dir = RunDirectory::open(run_dir);
   const fs::path checkpoint = dir.path() / kTrainCheckpointFile;
@@ -164,8 +166,8 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Jo
   const int threads = configureThreads(config.threads);
   const auto device = resolveDevice(config.device);
   configureCudnn(config.cudnn_benchmark);
-  say(status, "device: " + describeDevice(device) +
-                  (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
+  say(status,
+      "device: " + describeDevice(device) + (device.is_cpu() ? "" : ", " + std::to_string(threads) + " CPU threads"));
 
   TrainRunOutcome outcome;
   outcome.run_dir = dir.path();
@@ -206,8 +208,8 @@ TrainRunOutcome runTraining(const fs::path& run_dir, const RunConfig& config, Jo
   outcome.result.network->to(torch::kCPU);  // the model files hold CPU tensors
   saveTrainedModel(dir.path(), outcome.result.network, card);
   say(status, "model: " + (dir.path() / "model.pt").string() + " and model.json (best epoch " +
-                  std::to_string(card.best_epoch + 1) + ", validation accuracy " +
-                  std::to_string(card.val_accuracy) + ")");
+                  std::to_string(card.best_epoch + 1) + ", validation accuracy " + std::to_string(card.val_accuracy) +
+                  ")");
   return outcome;
 }
 

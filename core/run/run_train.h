@@ -40,8 +40,7 @@ void createTrainRun(const RunConfig& config, const Genotype& genotype);
 // that do not fit it, a training already there when not resuming: archive it first
 // with archivePreviousTraining).
 TrainRunOutcome runTraining(const std::filesystem::path& run_dir, const RunConfig& config, JobObserver& observer,
-                            StopToken& stop, bool resume,
-                            const std::function<void(const std::string&)>& status = {});
+                            StopToken& stop, bool resume, const std::function<void(const std::string&)>& status = {});
 
 // Moves the files of an earlier retraining of `run_dir` (train_checkpoint.pt,
 // train_curves.csv, model.pt, model.json, model.onnx, metrics.json, report.md) into

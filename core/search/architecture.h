@@ -25,8 +25,8 @@ class Architecture {
   // p = dist(row / T) for every row; β and γ only in phase 2 (else undefined).
   ArchWeights distributions(double temperature, Distribution kind, bool phase2) const;
   // The same for other parameter values (the perturbed copy's A + μu).
-  static ArchWeights distributionsOf(const std::vector<torch::Tensor>& params, double temperature,
-                                     Distribution kind, bool phase2);
+  static ArchWeights distributionsOf(const std::vector<torch::Tensor>& params, double temperature, Distribution kind,
+                                     bool phase2);
 
   torch::Tensor alpha, beta, gamma;
 };

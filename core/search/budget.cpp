@@ -26,8 +26,8 @@ std::string num(double v) {
 
 void requirePercentileBand(const BudgetOptions& o, double lo, double hi) {
   if (!(lo >= 0 && lo < hi && hi <= 100))
-    throw ConfigError(std::string("budget preset '") + nameOf(o.preset) + "': percentile band must satisfy 0 <= lo < hi <= 100, got " +
-                      num(lo) + ".." + num(hi));
+    throw ConfigError(std::string("budget preset '") + nameOf(o.preset) +
+                      "': percentile band must satisfy 0 <= lo < hi <= 100, got " + num(lo) + ".." + num(hi));
 }
 
 }  // namespace
@@ -38,8 +38,8 @@ torch::Tensor budgetPenalty(const torch::Tensor& expected_params, const BudgetBa
   return (torch::relu(expected_params - band.max) + torch::relu(band.min - expected_params)) / scale;
 }
 
-std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channels, int64_t cells,
-                                            int64_t classes, int samples, uint64_t seed) {
+std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channels, int64_t cells, int64_t classes,
+                                            int samples, uint64_t seed) {
   if (samples < 1) throw ConfigError("budget: 'samples' must be >= 1, got " + std::to_string(samples));
   if (cells < 1) throw ConfigError("budget: cells must be >= 1, got " + std::to_string(cells));
   std::mt19937_64 rng(seed);
@@ -85,8 +85,8 @@ BudgetBand bandFromCounts(const BudgetOptions& options, const std::vector<int64_
                     hi == 100 ? static_cast<double>(space.max) : percentileOf(sorted, hi)};
 }
 
-BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels,
-                         int64_t cells, int64_t classes, uint64_t seed) {
+BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels, int64_t cells,
+                         int64_t classes, uint64_t seed) {
   if (options.preset == BudgetPreset::None) return BudgetBand{};
   if (options.preset == BudgetPreset::Custom) {
     if (!(options.min_params >= 0 && options.min_params < options.max_params))
@@ -96,7 +96,8 @@ BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int6
   }
   presetPercentiles(options);  // refuses a bad band before sampling
   const auto counts = sampleSpaceParamCounts(in_channels, channels, cells, classes, options.samples, seed);
-  return bandFromCounts(options, counts, spaceSizeRange(CountShape{in_channels, channels, classes}, static_cast<int>(cells)));
+  return bandFromCounts(options, counts,
+                        spaceSizeRange(CountShape{in_channels, channels, classes}, static_cast<int>(cells)));
 }
 
 }  // namespace zd

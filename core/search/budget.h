@@ -29,8 +29,8 @@ torch::Tensor budgetPenalty(const torch::Tensor& expected_params, const BudgetBa
 
 // Exact parameter counts of `samples` architectures drawn uniformly from the space
 // (ops, kernels, depths 1..cells) with std::mt19937_64(seed), sorted ascending.
-std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channels, int64_t cells,
-                                            int64_t classes, int samples, uint64_t seed);
+std::vector<int64_t> sampleSpaceParamCounts(int64_t in_channels, int64_t channels, int64_t cells, int64_t classes,
+                                            int samples, uint64_t seed);
 
 // The q-th percentile (q in [0, 100]) of ascending, non-empty `sorted`, linearly
 // interpolated like numpy.percentile's default; throws ConfigError otherwise.
@@ -45,7 +45,7 @@ BudgetBand bandFromCounts(const BudgetOptions& options, const std::vector<int64_
 // The band of options.preset: none -> inactive; custom -> [min_params, max_params];
 // small/medium/large -> the options' percentile band of sampleSpaceParamCounts
 // (options.samples, `seed`). Throws ConfigError for an unknown preset or a bad band.
-BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels,
-                         int64_t cells, int64_t classes, uint64_t seed);
+BudgetBand resolveBudget(const BudgetOptions& options, int64_t in_channels, int64_t channels, int64_t cells,
+                         int64_t classes, uint64_t seed);
 
 }  // namespace zd

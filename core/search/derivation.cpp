@@ -61,7 +61,7 @@ Derivation deriveArchitecture(const Architecture& arch, double temperature, bool
   const int max_depth = static_cast<int>(arch.gamma.size(1));
   // §6 takes the argmax of the parameters themselves (= of their sparsemax or softmax).
   d.argmax = deriveGenotype(arch.alpha, phase2 ? arch.beta : torch::Tensor(), phase2 ? arch.gamma : torch::Tensor(),
-                           max_depth);
+                            max_depth);
   d.argmax_params = exactParams(d.argmax, shape.in_channels, shape.channels, shape.classes);
   const ChoiceScores scores = choiceScores(arch, temperature, phase2);
   const bool in_band = band.active() && mode != DeriveMode::Argmax;
@@ -86,8 +86,8 @@ void requireReachableBand(const BudgetBand& band, const CountShape& shape, int m
   const ParamWindow range = spaceSizeRange(shape, max_depth);
   throw ConfigError("budget band " + count(band.min) + "-" + count(band.max) +
                     " parameters: no architecture of the search space has a size in it (the space spans " +
-                    std::to_string(range.min) + "-" + std::to_string(range.max) + " parameters at C = " +
-                    std::to_string(shape.channels) + ", N = " + std::to_string(max_depth) +
+                    std::to_string(range.min) + "-" + std::to_string(range.max) +
+                    " parameters at C = " + std::to_string(shape.channels) + ", N = " + std::to_string(max_depth) +
                     (phase2 ? "" : ", 7x7 kernels and depth N, as the search never reaches phase 2") +
                     "); widen the band or change C or N");
 }

@@ -15,11 +15,11 @@
 namespace zd {
 
 struct Derivation {
-  Genotype argmax;               // the paper's per-choice argmax of the logits
+  Genotype argmax;  // the paper's per-choice argmax of the logits
   int64_t argmax_params = 0;
-  Genotype genotype;             // the architecture delivered (retrained, exported)
+  Genotype genotype;  // the architecture delivered (retrained, exported)
   int64_t params = 0;
-  std::string method;            // "argmax" or "in-band"
+  std::string method;                // "argmax" or "in-band"
   std::vector<std::string> changes;  // from argmax to genotype (describeChanges)
   // Why the delivered architecture is not what `method` promises, e.g. "no
   // architecture of phase 1's space lies in the band" (empty when it is).

@@ -171,8 +171,7 @@ Derivation SearchEngine::derive() const {
 double SearchEngine::expectedParams() const {
   const auto w = distributions();
   const auto& o = net_->options();
-  return zd::expectedParams(w.alpha, w.beta, w.gamma, o.in_channels, o.channels, o.cells, o.classes)
-      .item<double>();
+  return zd::expectedParams(w.alpha, w.beta, w.gamma, o.in_channels, o.channels, o.cells, o.classes).item<double>();
 }
 
 void SearchEngine::save(torch::serialize::OutputArchive& archive) const {

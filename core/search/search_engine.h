@@ -51,8 +51,7 @@ bool trainsCopiesSideBySide(const SearchOptions& options, bool cpu, int threads)
 class SearchEngine {
  public:
   // Builds the supernet and A on `device` from torch's generator seeded with `seed`.
-  SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band,
-               torch::Device device);
+  SearchEngine(const SearchOptions& options, const SupernetOptions& network, BudgetBand band, torch::Device device);
   ~SearchEngine();
 
   // Sets T, lr, λ and the phase for `epoch` (entering phase 2 at the switch epoch,
@@ -62,8 +61,7 @@ class SearchEngine {
   // Advances the run by one weight step on (x, y); every R-th step also updates A
   // on the architecture batch (xa, ya), which `arch_batch` supplies on demand.
   StepOutcome step(const torch::Tensor& x, const torch::Tensor& y,
-                   const std::function<std::pair<torch::Tensor, torch::Tensor>()>& arch_batch,
-                   std::mt19937_64& rng);
+                   const std::function<std::pair<torch::Tensor, torch::Tensor>()>& arch_batch, std::mt19937_64& rng);
 
   // Accuracy and mean loss of the supernet on (x, y) batches, without gradients.
   BatchResult evaluate(const torch::Tensor& x, const torch::Tensor& y);
@@ -97,10 +95,10 @@ class SearchEngine {
   BudgetBand band_;
   Supernet net_{nullptr};
   std::unique_ptr<Architecture> arch_;
-  std::unique_ptr<ConcurrentPair> pair_;  // set when the two weight steps run side by side on the CPU
-  bool two_streams_ = false;              // ... on two CUDA streams
+  std::unique_ptr<ConcurrentPair> pair_;               // set when the two weight steps run side by side on the CPU
+  bool two_streams_ = false;                           // ... on two CUDA streams
   bool bf16_ = options_.precision == Precision::Bf16;  // weight steps under bf16 autocast
-  std::optional<ArchWeights> step_weights_;  // the weight steps' distributions, until A or T changes
+  std::optional<ArchWeights> step_weights_;            // the weight steps' distributions, until A or T changes
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<ZoArchitect> architect_;
   EpochSettings settings_;

@@ -25,9 +25,9 @@ namespace {
 // What the search saves beyond its EpochCursor (the epoch, the weight half's order,
 // sums, seconds, generator), so that a resumed run continues mid-epoch exactly.
 struct LoopState {
-  torch::Tensor arch_order;    // current pass over the architecture half
+  torch::Tensor arch_order;  // current pass over the architecture half
   int64_t arch_position = 0;
-  int64_t total_updates = 0;  // in the run
+  int64_t total_updates = 0;        // in the run
   double macs = 0, dense_macs = 0;  // computed vs dense conv work in this epoch
 };
 
@@ -36,8 +36,7 @@ class Loop {
   Loop(const SearchOptions& options, const SearchData& data, BudgetBand band, torch::Device device,
        JobObserver& observer, StopToken& stop, std::filesystem::path checkpoint)
       : options_(options), data_(data), device_(device), observer_(observer), stop_(stop),
-        checkpoint_(std::move(checkpoint)),
-        engine_(options, supernetOptionsFor(options, data, device), band, device),
+        checkpoint_(std::move(checkpoint)), engine_(options, supernetOptionsFor(options, data, device), band, device),
         cursor_(options.seed, data.weight_half.size(), options.batch), progress_(device) {
     if (keepDataOnDevice(imageBytes({&data.weight_half, &data.arch_half}), device)) {
       weight_half_ = placedOn(data.weight_half, device);
@@ -54,7 +53,7 @@ class Loop {
     emitRunStarted();
     SearchResult result;
     bool cancelled = false;
-    for (; cursor_.epoch() < options_.epochs && !cancelled; ) {
+    for (; cursor_.epoch() < options_.epochs && !cancelled;) {
       const auto s = engine_.beginEpoch(cursor_.epoch());
       if (cursor_.step() == 0 && s.phase == 2 && s.epoch == options_.switch_epoch)
         observer_.onEvent(PhaseChanged{s.epoch, 2});
@@ -136,14 +135,16 @@ class Loop {
         return false;
       }
       const auto [x, y] = nextBatch(weight_half_, cursor_.batchIndices());
-      const auto outcome = engine_.step(x, y, [this] { return nextArchBatch(); }, cursor_.rng());
+      const auto outcome = engine_.step(
+          x, y, [this] { return nextArchBatch(); }, cursor_.rng());
       const auto& w = outcome.weights;
       cursor_.finishStep(w.loss, w.correct, w.count);
       state_.macs += static_cast<double>(outcome.macs);
       state_.dense_macs += static_cast<double>(outcome.dense_macs);
       if (outcome.arch) emitArchUpdate(*outcome.arch);
       if (progress_.due(cursor_.epochDone()))
-        observer_.onEvent(StepProgress{cursor_.epoch(), cursor_.step(), cursor_.stepsPerEpoch(), w.loss.item<double>()});
+        observer_.onEvent(StepProgress{cursor_.epoch(), cursor_.step(), cursor_.stepsPerEpoch(),
+                                       w.loss.item<double>()});
     }
     cursor_.stepsStopped();
     return true;
@@ -268,9 +269,9 @@ SupernetOptions supernetOptionsFor(const SearchOptions& o, const SearchData& d, 
   return n;
 }
 
-SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band,
-                           torch::Device device, JobObserver& observer, StopToken& stop,
-                           const std::filesystem::path& checkpoint, bool resume) {
+SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band, torch::Device device,
+                           JobObserver& observer, StopToken& stop, const std::filesystem::path& checkpoint,
+                           bool resume) {
   if (data.weight_half.size() == 0 || data.arch_half.size() == 0)
     throw DataError("the search needs images in both halves of the training data");
   return reportFailures(observer, [&] {

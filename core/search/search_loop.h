@@ -41,8 +41,8 @@ SupernetOptions supernetOptionsFor(const SearchOptions& options, const SearchDat
 // `observer` on the calling thread; `stop` is polled between steps. A cancelled
 // run writes its checkpoint first. Throws zd::Error on bad input or I/O failure
 // (after emitting RunFailed).
-SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band,
-                           torch::Device device, JobObserver& observer, StopToken& stop,
-                           const std::filesystem::path& checkpoint, bool resume);
+SearchResult runSearchLoop(const SearchOptions& options, const SearchData& data, BudgetBand band, torch::Device device,
+                           JobObserver& observer, StopToken& stop, const std::filesystem::path& checkpoint,
+                           bool resume);
 
 }  // namespace zd

@@ -63,31 +63,31 @@ struct NetworkOptions {
 
 // Temperature annealing (§2) and the phase switch (§3).
 struct TemperatureOptions {
-  double t0 = 1.5;       // T at epoch 0
-  double decay = 0.75;   // T is multiplied by this ...
-  int every = 5;         // ... at the start of every `every`-th epoch
-  bool anneal = true;    // false keeps T = t0 (ZO-DARTS baseline)
+  double t0 = 1.5;      // T at epoch 0
+  double decay = 0.75;  // T is multiplied by this ...
+  int every = 5;        // ... at the start of every `every`-th epoch
+  bool anneal = true;   // false keeps T = t0 (ZO-DARTS baseline)
 };
 
 // The weight optimiser (§4): SGD with Nesterov momentum, cosine-annealed lr.
 struct WeightOptimOptions {
-  double lr = 0.1;             // initial learning rate
-  double lr_min = 0.001;       // cosine-annealed to this at the last epoch
+  double lr = 0.1;        // initial learning rate
+  double lr_min = 0.001;  // cosine-annealed to this at the last epoch
   double momentum = 0.9;
   bool nesterov = true;
   double weight_decay = 3e-4;
-  double grad_clip = 5.0;      // gradient-norm clip
+  double grad_clip = 5.0;  // gradient-norm clip
 };
 
 // The architecture optimiser and the zeroth-order estimator (§4).
 struct ArchOptimOptions {
-  double lr = 1.5e-2;          // Adam learning rate
+  double lr = 1.5e-2;  // Adam learning rate
   double beta1 = 0.5;
   double beta2 = 0.999;
   double weight_decay = 1e-3;
-  double init_scale = 1e-3;    // α, β, γ initialised init_scale · N(0, 1)
-  int rounds = 10;             // R: weight steps per architecture update
-  double mu_scale = 0.005;     // μ = mu_scale · ‖α‖
+  double init_scale = 1e-3;  // α, β, γ initialised init_scale · N(0, 1)
+  int rounds = 10;           // R: weight steps per architecture update
+  double mu_scale = 0.005;   // μ = mu_scale · ‖α‖
   // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
   // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline).
   Estimator estimator = Estimator::Zo;
@@ -119,11 +119,11 @@ struct ArchOptimOptions {
 // The parameter-budget band and its penalty (§5). Active in phase 2 only.
 struct BudgetOptions {
   BudgetPreset preset = BudgetPreset::None;  // none | small | medium | large | custom
-  double min_params = 0;         // L (custom, or filled in from the preset)
-  double max_params = 0;         // U (custom, or filled in from the preset)
-  double lambda0 = 15.0;         // λ = lambda0 / T
-  double scale = 1e6;            // penalty = (relu(P-U) + relu(L-P)) / scale
-  int samples = 2000;            // architectures sampled to compute preset bands
+  double min_params = 0;                     // L (custom, or filled in from the preset)
+  double max_params = 0;                     // U (custom, or filled in from the preset)
+  double lambda0 = 15.0;                     // λ = lambda0 / T
+  double scale = 1e6;                        // penalty = (relu(P-U) + relu(L-P)) / scale
+  int samples = 2000;                        // architectures sampled to compute preset bands
   // An earlier unconstrained run (its folder) whose final distributions the preset
   // percentiles are taken from, as the reference makes its bands; empty: sample
   // the space uniformly.
@@ -143,11 +143,11 @@ struct SearchOptions {
   AugmentOptions augment;
   Distribution distribution = Distribution::Sparsemax;
   int epochs = 50;
-  int switch_epoch = 20;     // E_s: phase 2 (kernel + depth search, budget) from here
-  bool size_search = true;   // false: never enter phase 2 (ZO-DARTS+ baseline)
+  int switch_epoch = 20;    // E_s: phase 2 (kernel + depth search, budget) from here
+  bool size_search = true;  // false: never enter phase 2 (ZO-DARTS+ baseline)
   int batch = 256;
   uint64_t seed = 0;
-  bool skip_zero_ops = true; // skip ops whose weight is exactly 0 (exact, §2)
+  bool skip_zero_ops = true;  // skip ops whose weight is exactly 0 (exact, §2)
   // How the final architecture is derived (§6): "auto" (in-band when a band is
   // set, else argmax), "band" (the most probable connected architecture inside the
   // band) or "argmax" (the paper's per-choice argmax; a stage cut off from its

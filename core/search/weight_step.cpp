@@ -7,8 +7,8 @@
 
 namespace zd {
 
-StepStats weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x,
-                     const torch::Tensor& y, const ArchWeights& arch, double grad_clip, bool bf16) {
+StepStats weightStep(Supernet& net, torch::optim::SGD& optimizer, const torch::Tensor& x, const torch::Tensor& y,
+                     const ArchWeights& arch, double grad_clip, bool bf16) {
   const auto params = net->parameters();
   zeroGradients(params);
   torch::Tensor logits;
@@ -33,8 +33,8 @@ std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::
                                                          .weight_decay(options.weight_decay));
 }
 
-void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params,
-                  torch::optim::SGD& to, const std::vector<torch::Tensor>& to_params) {
+void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params, torch::optim::SGD& to,
+                  const std::vector<torch::Tensor>& to_params) {
   torch::NoGradGuard no_grad;
   auto& target_state = to.state();
   for (size_t i = 0; i < to_params.size() && i < from_params.size(); ++i) {

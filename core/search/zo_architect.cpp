@@ -80,8 +80,8 @@ void ZoArchitect::trainPerturbed(const torch::Tensor& x, const torch::Tensor& y,
     const auto active = arch_.all();
     for (size_t i = 0; i < active.size(); ++i)
       shifted.push_back(i < u_.size() ? active[i].detach() + mu_ * u_[i] : active[i].detach());
-    perturbed_weights_ = withHostCopies(
-        Architecture::distributionsOf(shifted, context.temperature, options_.distribution, context.phase2));
+    perturbed_weights_ = withHostCopies(Architecture::distributionsOf(shifted, context.temperature,
+                                                                      options_.distribution, context.phase2));
     perturbed_temperature_ = context.temperature;
   }
   const ArchWeights& w = *perturbed_weights_;
@@ -141,7 +141,8 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
     if (a.penalty_path == PenaltyPath::Softmax) {
       // The penalty's slope at P (±λ/scale), times ∂P/∂A under softmax(A/T):
       // same sign of pull, and no saturation.
-      const double slope = context.lambda / context.penalty_scale * (result.expected_params > context.band.max ? 1 : -1);
+      const double slope = context.lambda / context.penalty_scale *
+                           (result.expected_params > context.band.max ? 1 : -1);
       const auto soft = Architecture::distributionsOf(active, context.temperature, Distribution::Softmax, true);
       torch::Tensor soft_count;
       expectedParamsOf(soft, &soft_count);
@@ -185,8 +186,8 @@ ArchStepResult ZoArchitect::step(const torch::Tensor& x, const torch::Tensor& y,
   if (capped)
     for (const auto& p : arch_.all()) before.push_back(p.detach().clone());
   adam_->step();
-  if (capped) limitCountStep(before, result.expected_params, a.max_count_step * (context.band.max - context.band.min),
-                             context);
+  if (capped)
+    limitCountStep(before, result.expected_params, a.max_count_step * (context.band.max - context.band.min), context);
   return result;
 }
 

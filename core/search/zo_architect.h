@@ -36,10 +36,10 @@ namespace zd {
 struct ArchStepContext {
   double temperature = 1.5;
   bool phase2 = false;
-  double lambda = 0;        // budget weight λ (0: no penalty)
+  double lambda = 0;  // budget weight λ (0: no penalty)
   BudgetBand band;
   double penalty_scale = 1e6;
-  double lr = 0.1;          // the weights' learning rate in force
+  double lr = 0.1;  // the weights' learning rate in force
 };
 
 struct ArchStepResult {
@@ -90,7 +90,7 @@ class ZoArchitect {
   std::vector<torch::Tensor> u_;  // unit direction, one tensor per active parameter
   double mu_ = 0;
   bool round_open_ = false;
-  bool round_phase2_ = false;     // which parameters u covers
+  bool round_phase2_ = false;                     // which parameters u covers
   std::optional<ArchWeights> perturbed_weights_;  // distributions of A + μu this round
   double perturbed_temperature_ = 0;              // ... at this T
 };

@@ -12,7 +12,8 @@ namespace {
 int draw(const std::vector<double>& row, const std::string& what, std::mt19937_64& rng) {
   double sum = 0;
   for (double p : row) {
-    if (!(p >= 0) || !std::isfinite(p)) throw ConfigError(what + ": not a distribution (entry " + std::to_string(p) + ")");
+    if (!(p >= 0) || !std::isfinite(p))
+      throw ConfigError(what + ": not a distribution (entry " + std::to_string(p) + ")");
     sum += p;
   }
   if (!(sum > 0)) throw ConfigError(what + ": not a distribution (all entries 0)");

@@ -25,9 +25,7 @@ std::string shapeOf(const torch::Tensor& t) {
   return s.str();
 }
 
-[[noreturn]] void badInput(const std::string& problem) {
-  throw DataError("computeMetrics: " + problem);
-}
+[[noreturn]] void badInput(const std::string& problem) { throw DataError("computeMetrics: " + problem); }
 
 // p / q, NaN when q is 0 (the metric is undefined, not zero).
 double ratio(int64_t p, int64_t q) { return q == 0 ? kNaN : static_cast<double>(p) / static_cast<double>(q); }
@@ -48,8 +46,8 @@ std::vector<std::string> namesFor(const ClassificationMetrics& m, const std::vec
     return out;
   }
   if (static_cast<int>(names.size()) != k)
-    throw DataError("metrics: " + std::to_string(names.size()) + " class names given for " +
-                    std::to_string(k) + " classes");
+    throw DataError("metrics: " + std::to_string(names.size()) + " class names given for " + std::to_string(k) +
+                    " classes");
   return names;
 }
 
@@ -124,8 +122,7 @@ double rankAuc(const std::vector<double>& scores, const std::vector<bool>& posit
 ClassificationMetrics computeMetrics(const torch::Tensor& probabilities, const torch::Tensor& labels) {
   if (!probabilities.defined()) badInput("probabilities are undefined");
   if (!labels.defined()) badInput("labels are undefined");
-  if (probabilities.dim() != 2)
-    badInput("probabilities must be [N, K], got " + shapeOf(probabilities));
+  if (probabilities.dim() != 2) badInput("probabilities must be [N, K], got " + shapeOf(probabilities));
   if (!probabilities.is_floating_point())
     badInput("probabilities must be floating point, got " + std::string(c10::toString(probabilities.scalar_type())));
   const int64_t n = probabilities.size(0), k = probabilities.size(1);
@@ -133,8 +130,8 @@ ClassificationMetrics computeMetrics(const torch::Tensor& probabilities, const t
   if (k < 2) badInput("need at least 2 classes, probabilities are " + shapeOf(probabilities));
   const bool column = labels.dim() == 2 && labels.size(1) == 1;  // MedMNIST stores [N, 1]
   if (!(labels.dim() == 1 || column) || labels.size(0) != n)
-    badInput("labels must be [" + std::to_string(n) + "] to match probabilities " + shapeOf(probabilities) +
-             ", got " + shapeOf(labels));
+    badInput("labels must be [" + std::to_string(n) + "] to match probabilities " + shapeOf(probabilities) + ", got " +
+             shapeOf(labels));
   if (!c10::isIntegralType(labels.scalar_type(), /*includeBool=*/false))
     badInput("labels must be integer class indices, got " + std::string(c10::toString(labels.scalar_type())));
 
@@ -259,8 +256,7 @@ std::string toMarkdown(const ClassificationMetrics& m, const std::vector<std::st
   const std::vector<std::string> names = namesFor(m, class_names);
   const int k = m.numClasses();
   std::ostringstream md;
-  const std::string auc_label = k == 2 ? "AUC (binary, class " + cell(names[1]) + ")"
-                                       : "AUC (macro one-vs-rest)";
+  const std::string auc_label = k == 2 ? "AUC (binary, class " + cell(names[1]) + ")" : "AUC (macro one-vs-rest)";
   md << "| Metric | Value |\n|---|---:|\n";
   md << "| Test samples | " << m.samples << " |\n";
   md << "| Accuracy | " << fixed(100.0 * m.accuracy, 2) << " % |\n";
@@ -268,10 +264,8 @@ std::string toMarkdown(const ClassificationMetrics& m, const std::vector<std::st
      << (m.auc_defined ? fixed(m.auc, 4) : std::string("undefined (fewer than two classes in the test labels)"))
      << " |\n";
   if (!m.classes_absent.empty()) {
-    md << "\nClasses absent from the test labels"
-       << (k == 2 ? "" : " (left out of the macro AUC)") << ":";
-    for (size_t i = 0; i < m.classes_absent.size(); ++i)
-      md << (i ? ", " : " ") << cell(names[m.classes_absent[i]]);
+    md << "\nClasses absent from the test labels" << (k == 2 ? "" : " (left out of the macro AUC)") << ":";
+    for (size_t i = 0; i < m.classes_absent.size(); ++i) md << (i ? ", " : " ") << cell(names[m.classes_absent[i]]);
     md << "\n";
   }
 

@@ -74,8 +74,8 @@ void restoreState(torch::nn::Module& module, const std::vector<torch::Tensor>& s
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].sizes() != state[i].sizes())
-      throw DataError("saved network state: tensor " + std::to_string(i) + " is " + shapeOf(state[i]) +
-                      ", expected " + shapeOf(targets[i]));
+      throw DataError("saved network state: tensor " + std::to_string(i) + " is " + shapeOf(state[i]) + ", expected " +
+                      shapeOf(targets[i]));
     targets[i].copy_(state[i]);
   }
 }

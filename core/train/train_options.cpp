@@ -7,7 +7,6 @@
 
 #include <type_traits>
 
-
 namespace zd {
 namespace {
 
@@ -43,12 +42,15 @@ void forEachKey(Options& o, Visit&& visit) {
 }
 
 template <class T>
-std::string num(T v) { return json(v).dump(); }
+std::string num(T v) {
+  return json(v).dump();
+}
 
 void require(bool ok, const std::string& prefix, const char* key, const std::string& requirement,
              const std::string& got) {
   // Written so that NaN fails every check.
-  if (!ok) JsonPlace::setting(prefix.empty() ? key : prefix + "." + key).fail("must be " + requirement + ", got " + got);
+  if (!ok)
+    JsonPlace::setting(prefix.empty() ? key : prefix + "." + key).fail("must be " + requirement + ", got " + got);
 }
 
 }  // namespace

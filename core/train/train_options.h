@@ -21,24 +21,24 @@ constexpr std::array<EnumName<TrainDerive>, 2> namesOf(TrainDerive) {
 }
 
 struct TrainOptions {
-  int epochs = 300;              // retraining epochs
-  int batch = 128;               // batch size (also used for validation batches)
+  int epochs = 300;  // retraining epochs
+  int batch = 128;   // batch size (also used for validation batches)
   // C of the discrete network (stages have C, 2C, 4C); 0 = the search's width
   // (search.network.channels), so that the retrained model is the size the
   // search derived, inside its budget band.
   int channels = 0;
 
   // SGD (§7: lr 0.1, momentum 0.9, weight decay 3e-4).
-  double lr = 0.1;               // peak learning rate, reached after the warm-up
+  double lr = 0.1;  // peak learning rate, reached after the warm-up
   double momentum = 0.9;
-  bool nesterov = false;         // §7 names plain momentum; Nesterov as in the search is an option
+  bool nesterov = false;  // §7 names plain momentum; Nesterov as in the search is an option
   double weight_decay = 3e-4;
-  double grad_clip = 5.0;        // gradient-norm clip as in the search (§4); 0 = off
+  double grad_clip = 5.0;  // gradient-norm clip as in the search (§4); 0 = off
 
   // Schedule, per epoch: linear warm-up from warmup_start·lr, then cosine to lr_min.
-  int warmup_epochs = 10;        // 0 = no warm-up
-  double warmup_start = 0.01;    // fraction of lr at epoch 0 (1 %)
-  double lr_min = 0.0;           // the cosine ends here (after the last epoch)
+  int warmup_epochs = 10;      // 0 = no warm-up
+  double warmup_start = 0.01;  // fraction of lr at epoch 0 (1 %)
+  double lr_min = 0.0;         // the cosine ends here (after the last epoch)
 
   // Loss and batch mixing.
   double label_smoothing = 0.1;  // ε: target (1−ε)·one-hot + ε/K
@@ -48,7 +48,7 @@ struct TrainOptions {
   double mixup_alpha = 0.1;      // λ ~ Beta(α, α) for mixup
   double cutmix_alpha = 0.1;     // λ ~ Beta(α, α) for CutMix (box area 1−λ)
 
-  AugmentOptions augment;        // as the search (§4): resize 32, flip, crop padding 4
+  AugmentOptions augment;  // as the search (§4): resize 32, flip, crop padding 4
 
   // Which architecture is retrained (§6/§7): "argmax" of the final distributions (the
   // run's genotype.json) or "sample" from them with derive_seed, redrawing a stage
@@ -56,8 +56,8 @@ struct TrainOptions {
   TrainDerive derive = TrainDerive::Argmax;
   uint64_t derive_seed = 0;
 
-  uint64_t seed = 0;             // weight init, batch order, augmentation and mixing
-  int checkpoint_every = 1;      // epochs between checkpoints (0 = never)
+  uint64_t seed = 0;         // weight init, batch order, augmentation and mixing
+  int checkpoint_every = 1;  // epochs between checkpoints (0 = never)
 };
 
 // Every key with its value, e.g. {"epochs": 300, "augment": {"resize": 32, ...}, ...}.

@@ -39,10 +39,9 @@ int64_t integerAtLeast(const json& j, const char* key, int64_t min) {
 std::string ModelCard::preprocessingText() const {
   const std::string colour = network.in_channels == 1 ? "as 1 grayscale channel (colour converted to gray)"
                                                       : "as 3 RGB channels (gray replicated)";
-  return "decode the image " + colour + "; " +
-         (pad ? "zero-pad to a square" : "centre-crop to a square") + "; area-resize to " +
-         std::to_string(data_size) + "x" + std::to_string(data_size) + " (uint8); bilinear-resize to " +
-         std::to_string(input_size) + "x" + std::to_string(input_size) +
+  return "decode the image " + colour + "; " + (pad ? "zero-pad to a square" : "centre-crop to a square") +
+         "; area-resize to " + std::to_string(data_size) + "x" + std::to_string(data_size) +
+         " (uint8); bilinear-resize to " + std::to_string(input_size) + "x" + std::to_string(input_size) +
          " (align_corners=false, rounded to uint8); divide by 255 (no mean/std normalisation); layout NxCxHxW float32";
 }
 
@@ -68,8 +67,8 @@ json ModelCard::toJson() const {
 ModelCard ModelCard::fromJson(const json& j) {
   if (!j.is_object()) throw ConfigError("model card: must be a JSON object ({...})");
   static const std::set<std::string> kKnown = {
-      "format", "version", "genotype", "genotype_string", "in_channels", "classes", "channels", "data_size",
-      "input_size", "pad", "class_names", "best_epoch", "val_accuracy", "preprocessing"};
+      "format",    "version",    "genotype", "genotype_string", "in_channels", "classes",      "channels",
+      "data_size", "input_size", "pad",      "class_names",     "best_epoch",  "val_accuracy", "preprocessing"};
   for (const auto& item : j.items())
     if (!kKnown.count(item.key())) {
       const std::string suggestion = closestKey(item.key(), kKnown);

@@ -42,8 +42,7 @@ struct TrainedModel {
 
 // Writes model.pt and model.json into `run_dir` atomically (each via temp + rename);
 // throws IoError naming the file.
-void saveTrainedModel(const std::filesystem::path& run_dir, const DiscreteNetwork& network,
-                      const ModelCard& card);
+void saveTrainedModel(const std::filesystem::path& run_dir, const DiscreteNetwork& network, const ModelCard& card);
 // Reads model.json and model.pt from `run_dir`; throws IoError when missing or
 // unreadable, ConfigError/DataError naming the file when malformed or when the
 // weights do not fit the card's genotype.

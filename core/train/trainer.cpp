@@ -38,8 +38,9 @@ torch::Tensor curvesToTensor(const std::vector<TrainEpochFinished>& curves) {
   auto a = t.accessor<double, 2>();
   for (size_t i = 0; i < curves.size(); ++i) {
     const auto& c = curves[i];
-    const double row[kCurveColumns] = {double(c.epoch), c.lr, c.train_loss, c.train_accuracy, c.val_loss,
-                                       c.val_accuracy, double(c.best_epoch), c.best_val_accuracy, c.seconds};
+    const double row[kCurveColumns] = {double(c.epoch), c.lr,           c.train_loss,         c.train_accuracy,
+                                       c.val_loss,      c.val_accuracy, double(c.best_epoch), c.best_val_accuracy,
+                                       c.seconds};
     for (int k = 0; k < kCurveColumns; ++k) a[static_cast<int64_t>(i)][k] = row[k];
   }
   return t;
@@ -151,7 +152,8 @@ class Loop {
       }
       const auto loss = step(cursor_.batchIndices());
       if (progress_.due(cursor_.epochDone()))
-        observer_.onEvent(TrainStepProgress{cursor_.epoch(), cursor_.step(), cursor_.stepsPerEpoch(), loss.item<double>()});
+        observer_.onEvent(TrainStepProgress{cursor_.epoch(), cursor_.step(), cursor_.stepsPerEpoch(),
+                                            loss.item<double>()});
     }
     cursor_.stepsStopped();
     return true;
@@ -289,8 +291,8 @@ class Loop {
 
 Trainer::Trainer(TrainOptions options, Genotype genotype, torch::Device device, std::filesystem::path checkpoint,
                  std::filesystem::path curves)
-    : options_(std::move(options)), genotype_(std::move(genotype)), device_(device),
-      checkpoint_(std::move(checkpoint)), curves_(std::move(curves)) {}
+    : options_(std::move(options)), genotype_(std::move(genotype)), device_(device), checkpoint_(std::move(checkpoint)),
+      curves_(std::move(curves)) {}
 
 TrainResult Trainer::run(const TrainData& data, JobObserver& observer, StopToken& stop, bool resume) {
   return reportFailures<TrainFailed>(observer, [&] {

@@ -32,8 +32,8 @@ struct TrainResult {
   double best_val_accuracy = 0;
   int epochs_done = 0;
   bool cancelled = false;
-  double seconds = 0;                       // of the whole run, resumed parts included
-  std::vector<TrainEpochFinished> curves;   // every finished epoch of the run
+  double seconds = 0;                      // of the whole run, resumed parts included
+  std::vector<TrainEpochFinished> curves;  // every finished epoch of the run
 };
 
 // Not thread-safe: run() on one thread; only the StopToken is touched by others.

@@ -52,11 +52,11 @@ const char* const kSplitNames[] = {"train", "val", "test"};
 struct Settings {
   fs::path out;
   fs::path templates = "/usr/share/mricron/templates";
-  int patch = 28;          // output patch side in pixels
-  double patch_mm = 28.0;  // field of view of a patch
-  double block_mm = 4.0;   // thickness of a block of axial slices
-  double gap_mm = 3.0;     // slices left out between blocks (no near-duplicates across splits)
-  double grid_mm = 2.0;    // in-plane spacing of candidate patch centres
+  int patch = 28;                                 // output patch side in pixels
+  double patch_mm = 28.0;                         // field of view of a patch
+  double block_mm = 4.0;                          // thickness of a block of axial slices
+  double gap_mm = 3.0;                            // slices left out between blocks (no near-duplicates across splits)
+  double grid_mm = 2.0;                           // in-plane spacing of candidate patch centres
   std::array<int, 3> per_class = {350, 50, 100};  // images per class in train/val/test (70/10/20)
   uint64_t seed = 2002;
 };
@@ -67,15 +67,12 @@ struct Volume {
   double to_world[4][4] = {};
   std::vector<float> data;  // x fastest, as in NIfTI
 
-  float at(int64_t i, int64_t j, int64_t k) const {
-    return data[static_cast<size_t>((k * ny + j) * nx + i)];
-  }
+  float at(int64_t i, int64_t j, int64_t k) const { return data[static_cast<size_t>((k * ny + j) * nx + i)]; }
   double spacing(int axis) const { return std::abs(to_world[axis][axis]); }
 };
 
 Volume readVolume(const fs::path& path) {
-  std::unique_ptr<nifti_image, void (*)(nifti_image*)> nim(nifti_image_read(path.c_str(), 1),
-                                                           nifti_image_free);
+  std::unique_ptr<nifti_image, void (*)(nifti_image*)> nim(nifti_image_read(path.c_str(), 1), nifti_image_free);
   if (!nim || !nim->data) throw zd::DataError(path.string() + ": cannot read NIfTI image");
   Volume v;
   v.nx = nim->nx;
@@ -97,27 +94,13 @@ Volume readVolume(const fs::path& path) {
     for (size_t i = 0; i < n; ++i) v.data[i] = static_cast<float>(p[i]);
   };
   switch (nim->datatype) {
-    case DT_UINT8:
-      convert(static_cast<const uint8_t*>(nim->data));
-      break;
-    case DT_INT16:
-      convert(static_cast<const int16_t*>(nim->data));
-      break;
-    case DT_UINT16:
-      convert(static_cast<const uint16_t*>(nim->data));
-      break;
-    case DT_INT32:
-      convert(static_cast<const int32_t*>(nim->data));
-      break;
-    case DT_FLOAT32:
-      convert(static_cast<const float*>(nim->data));
-      break;
-    case DT_FLOAT64:
-      convert(static_cast<const double*>(nim->data));
-      break;
-    default:
-      throw zd::DataError(path.string() + ": unsupported voxel type " +
-                          nifti_datatype_string(nim->datatype));
+    case DT_UINT8: convert(static_cast<const uint8_t*>(nim->data)); break;
+    case DT_INT16: convert(static_cast<const int16_t*>(nim->data)); break;
+    case DT_UINT16: convert(static_cast<const uint16_t*>(nim->data)); break;
+    case DT_INT32: convert(static_cast<const int32_t*>(nim->data)); break;
+    case DT_FLOAT32: convert(static_cast<const float*>(nim->data)); break;
+    case DT_FLOAT64: convert(static_cast<const double*>(nim->data)); break;
+    default: throw zd::DataError(path.string() + ": unsupported voxel type " + nifti_datatype_string(nim->datatype));
   }
   return v;
 }
@@ -144,8 +127,7 @@ Volume resampleNearest(const Volume& atlas, const Volume& grid) {
   for (int a = 0; a < 3; ++a)
     for (int64_t i = 0; i < n[a]; ++i) {
       const double world = grid.to_world[a][a] * static_cast<double>(i) + grid.to_world[a][3];
-      const auto s =
-          static_cast<int64_t>(std::lround((world - atlas.to_world[a][3]) / atlas.to_world[a][a]));
+      const auto s = static_cast<int64_t>(std::lround((world - atlas.to_world[a][3]) / atlas.to_world[a][a]));
       src[static_cast<size_t>(a)].push_back(s >= 0 && s < m[a] ? s : -1);
     }
   for (int64_t k = 0; k < grid.nz; ++k)
@@ -153,8 +135,9 @@ Volume resampleNearest(const Volume& atlas, const Volume& grid) {
       for (int64_t i = 0; i < grid.nx; ++i) {
         const int64_t si = src[0][static_cast<size_t>(i)], sj = src[1][static_cast<size_t>(j)],
                       sk = src[2][static_cast<size_t>(k)];
-        out.data[static_cast<size_t>((k * grid.ny + j) * grid.nx + i)] =
-            (si < 0 || sj < 0 || sk < 0) ? 0.0f : atlas.at(si, sj, sk);
+        out.data[static_cast<size_t>((k * grid.ny + j) * grid.nx + i)] = (si < 0 || sj < 0 || sk < 0)
+                                                                             ? 0.0f
+                                                                             : atlas.at(si, sj, sk);
       }
   return out;
 }
@@ -186,8 +169,7 @@ std::pair<float, float> brainWindow(const Volume& t1) {
     if (v > 0) brain.push_back(v);
   if (brain.empty()) throw zd::DataError("the T1 image is empty");
   const auto pct = [&](double p) {
-    auto it =
-        brain.begin() + static_cast<std::ptrdiff_t>(p * static_cast<double>(brain.size() - 1));
+    auto it = brain.begin() + static_cast<std::ptrdiff_t>(p * static_cast<double>(brain.size() - 1));
     std::nth_element(brain.begin(), it, brain.end());
     return *it;
   };
@@ -200,8 +182,7 @@ struct Centre {
 
 // One patch: patch×patch pixels, each the mean of a box of voxels (anti-aliasing),
 // anterior at the top, the subject's left on the left; outside the volume is 0.
-void extractPatch(const Volume& t1, const Centre& c, int patch, int64_t box, float lo, float hi,
-                  uint8_t* out) {
+void extractPatch(const Volume& t1, const Centre& c, int patch, int64_t box, float lo, float hi, uint8_t* out) {
   const int64_t half = patch * box / 2;
   for (int r = 0; r < patch; ++r)
     for (int q = 0; q < patch; ++q) {
@@ -238,8 +219,7 @@ zd::Dataset makeDataset(const Settings& s) {
   }
   const std::vector<int> cls = classOfLabel(s.templates / "aal.nii.txt");
   const auto [lo, hi] = brainWindow(t1);
-  std::cout << "intensity window (0.5th–99.5th percentile of the brain): " << lo << " – " << hi
-            << "\n";
+  std::cout << "intensity window (0.5th–99.5th percentile of the brain): " << lo << " – " << hi << "\n";
 
   const double voxel = t1.spacing(0), dz = t1.spacing(2);
   const auto box = std::max<int64_t>(1, std::lround(s.patch_mm / s.patch / voxel));
@@ -257,8 +237,7 @@ zd::Dataset makeDataset(const Settings& s) {
           break;
         }
   const size_t n_classes = kGroups.size();
-  std::vector<std::vector<std::vector<Centre>>> candidates(
-      3, std::vector<std::vector<Centre>>(n_classes));
+  std::vector<std::vector<std::vector<Centre>>> candidates(3, std::vector<std::vector<Centre>>(n_classes));
   for (int64_t k = first_slice; k < t1.nz; ++k) {
     const int split = splitOfSlice(k, first_slice, s, dz);
     if (split < 0) continue;
@@ -279,22 +258,17 @@ zd::Dataset makeDataset(const Settings& s) {
     for (size_t c = 0; c < n_classes; ++c) {
       auto& pool = candidates[static_cast<size_t>(split)][c];
       if (static_cast<int>(pool.size()) < per_class)
-        throw zd::DataError(std::string("only ") + std::to_string(pool.size()) +
-                            " candidate patches for '" + kGroups[c].name + "' in " +
-                            kSplitNames[split] + ", need " + std::to_string(per_class));
-      std::cout << kSplitNames[split] << " " << kGroups[c].name << ": " << pool.size()
-                << " candidates\n";
+        throw zd::DataError(std::string("only ") + std::to_string(pool.size()) + " candidate patches for '" +
+                            kGroups[c].name + "' in " + kSplitNames[split] + ", need " + std::to_string(per_class));
+      std::cout << kSplitNames[split] << " " << kGroups[c].name << ": " << pool.size() << " candidates\n";
       zd::portableShuffle(pool, rng);
-      for (int n = 0; n < per_class; ++n)
-        chosen.push_back({pool[static_cast<size_t>(n)], static_cast<int64_t>(c)});
+      for (int n = 0; n < per_class; ++n) chosen.push_back({pool[static_cast<size_t>(n)], static_cast<int64_t>(c)});
     }
     zd::portableShuffle(chosen, rng);  // mix the classes, as in MedMNIST
     const auto n = static_cast<int64_t>(chosen.size());
-    zd::ImageSet set{torch::empty({n, 1, s.patch, s.patch}, torch::kUInt8),
-                     torch::empty({n}, torch::kInt64)};
+    zd::ImageSet set{torch::empty({n, 1, s.patch, s.patch}, torch::kUInt8), torch::empty({n}, torch::kInt64)};
     for (int64_t m = 0; m < n; ++m) {
-      extractPatch(t1, chosen[static_cast<size_t>(m)].first, s.patch, box, lo, hi,
-                   set.images[m].data_ptr<uint8_t>());
+      extractPatch(t1, chosen[static_cast<size_t>(m)].first, s.patch, box, lo, hi, set.images[m].data_ptr<uint8_t>());
       set.labels.data_ptr<int64_t>()[m] = chosen[static_cast<size_t>(m)].second;
     }
     (split == kTrain ? data.train : split == kVal ? data.val : data.test) = set;
@@ -304,13 +278,11 @@ zd::Dataset makeDataset(const Settings& s) {
 
 void report(const zd::Dataset& data) {
   std::printf("%-18s %7s %7s %7s\n", "class", "train", "val", "test");
-  const auto tr = data.train.classCounts(data.numClasses()),
-             va = data.val.classCounts(data.numClasses()),
+  const auto tr = data.train.classCounts(data.numClasses()), va = data.val.classCounts(data.numClasses()),
              te = data.test.classCounts(data.numClasses());
   for (size_t c = 0; c < data.class_names.size(); ++c)
-    std::printf("%-18s %7lld %7lld %7lld\n", data.class_names[c].c_str(),
-                static_cast<long long>(tr[c]), static_cast<long long>(va[c]),
-                static_cast<long long>(te[c]));
+    std::printf("%-18s %7lld %7lld %7lld\n", data.class_names[c].c_str(), static_cast<long long>(tr[c]),
+                static_cast<long long>(va[c]), static_cast<long long>(te[c]));
   std::printf("%-18s %7lld %7lld %7lld\n", "total", static_cast<long long>(data.train.size()),
               static_cast<long long>(data.val.size()), static_cast<long long>(data.test.size()));
 }
@@ -319,12 +291,9 @@ void report(const zd::Dataset& data) {
 
 int main(int argc, char** argv) {
   Settings s;
-  CLI::App app{
-      "Builds the ZO-DARTS++ Studio demo data set (brain region patches) from mricron-data."};
-  app.add_option("--out", s.out, "the .npz to write (classes.txt is written beside it)")
-      ->required();
-  app.add_option("--templates", s.templates,
-                 "folder with ch2better.nii.gz, aal.nii.gz, aal.nii.txt");
+  CLI::App app{"Builds the ZO-DARTS++ Studio demo data set (brain region patches) from mricron-data."};
+  app.add_option("--out", s.out, "the .npz to write (classes.txt is written beside it)")->required();
+  app.add_option("--templates", s.templates, "folder with ch2better.nii.gz, aal.nii.gz, aal.nii.txt");
   app.add_option("--seed", s.seed, "random seed");
   CLI11_PARSE(app, argc, argv);
   try {

@@ -29,7 +29,10 @@ class TestAtomicFile : public QObject {
     QCOMPARE(QString::fromStdString(zd::readFile(path)), QString("second"));
     // No temporary files are left beside it.
     int files = 0;
-    for (const auto& e : fs::directory_iterator(dir_)) { (void)e; ++files; }
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      (void)e;
+      ++files;
+    }
     QCOMPARE(files, 1);
   }
 
@@ -37,12 +40,15 @@ class TestAtomicFile : public QObject {
     const auto path = dir_ / "b.txt";
     zd::writeFileAtomically(path, std::string("kept"));
     QVERIFY_THROWS_EXCEPTION(zd::IoError, zd::writeFileAtomically(path, [](const fs::path& tmp) {
-      std::ofstream(tmp) << "partial";
-      throw std::runtime_error("disk full");
-    }));
+                               std::ofstream(tmp) << "partial";
+                               throw std::runtime_error("disk full");
+                             }));
     QCOMPARE(QString::fromStdString(zd::readFile(path)), QString("kept"));
     int files = 0;
-    for (const auto& e : fs::directory_iterator(dir_)) { (void)e; ++files; }
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      (void)e;
+      ++files;
+    }
     QCOMPARE(files, 1);
   }
 

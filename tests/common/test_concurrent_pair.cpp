@@ -43,8 +43,15 @@ class TestConcurrentPair : public QObject {
     std::atomic<int> arrived{0};
     bool first_met = false, second_met = false;
     std::thread::id first_id, second_id;
-    pair.run([&] { first_id = std::this_thread::get_id(); first_met = meetAt(arrived, 2); },
-             [&] { second_id = std::this_thread::get_id(); second_met = meetAt(arrived, 2); });
+    pair.run(
+        [&] {
+          first_id = std::this_thread::get_id();
+          first_met = meetAt(arrived, 2);
+        },
+        [&] {
+          second_id = std::this_thread::get_id();
+          second_met = meetAt(arrived, 2);
+        });
     QVERIFY(first_met);
     QVERIFY(second_met);
     QVERIFY(first_id != second_id);

@@ -17,8 +17,7 @@ namespace {
 
 // What augmentBatch promises, written as plain loops: draw flip, dy, dx per image
 // (in that order), take the window of the zero-padded image, mirror it if flipped.
-torch::Tensor expectedAugment(const torch::Tensor& images, bool flip_enabled, int64_t pad,
-                              std::mt19937_64& rng) {
+torch::Tensor expectedAugment(const torch::Tensor& images, bool flip_enabled, int64_t pad, std::mt19937_64& rng) {
   const int64_t b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
   auto out = torch::zeros({b, c, h, w}, torch::kFloat32);
   auto in = images.accessor<uint8_t, 4>();
@@ -31,8 +30,7 @@ torch::Tensor expectedAugment(const torch::Tensor& images, bool flip_enabled, in
       for (int64_t i = 0; i < h; ++i)
         for (int64_t j = 0; j < w; ++j) {
           const int64_t y = dy + i - pad, x = dx + (flip ? w - 1 - j : j) - pad;
-          if (y >= 0 && y < h && x >= 0 && x < w)
-            o[n][ch][i][j] = static_cast<float>(in[n][ch][y][x]) / 255.0f;
+          if (y >= 0 && y < h && x >= 0 && x < w) o[n][ch][i][j] = static_cast<float>(in[n][ch][y][x]) / 255.0f;
         }
   }
   return out;
@@ -41,9 +39,7 @@ torch::Tensor expectedAugment(const torch::Tensor& images, bool flip_enabled, in
 // A batch whose pixels are all distinct (mod 256) and non-zero, so a shift, a flip
 // or zero padding always shows.
 torch::Tensor distinctBatch(int64_t b, int64_t c, int64_t s) {
-  return (torch::arange(b * c * s * s, torch::kInt64).remainder(255) + 1)
-      .to(torch::kUInt8)
-      .reshape({b, c, s, s});
+  return (torch::arange(b * c * s * s, torch::kInt64).remainder(255) + 1).to(torch::kUInt8).reshape({b, c, s, s});
 }
 
 }  // namespace
@@ -90,20 +86,19 @@ class TestBatchAugment : public QObject {
   void resizeShrinksByArea_data() {
     QTest::addColumn<std::vector<int64_t>>("row");
     QTest::addColumn<std::vector<int64_t>>("expected");
-    QTest::newRow("8→2: one bright pixel per 4") << std::vector<int64_t>{0, 0, 0, 240, 0, 0, 0, 240}
-                                               << std::vector<int64_t>{60, 60};
-    QTest::newRow("7→3: overlapping windows") << std::vector<int64_t>{0, 30, 60, 90, 120, 150, 180}
-                                            << std::vector<int64_t>{30, 90, 150};
-    QTest::newRow("4→3: windows of 2") << std::vector<int64_t>{0, 100, 200, 50}
-                                     << std::vector<int64_t>{50, 150, 125};
+    QTest::newRow("8→2: one bright pixel per 4")
+        << std::vector<int64_t>{0, 0, 0, 240, 0, 0, 0, 240} << std::vector<int64_t>{60, 60};
+    QTest::newRow("7→3: overlapping windows")
+        << std::vector<int64_t>{0, 30, 60, 90, 120, 150, 180} << std::vector<int64_t>{30, 90, 150};
+    QTest::newRow("4→3: windows of 2") << std::vector<int64_t>{0, 100, 200, 50} << std::vector<int64_t>{50, 150, 125};
   }
   void resizeShrinksByArea() {
     QFETCH(std::vector<int64_t>, row);
     QFETCH(std::vector<int64_t>, expected);
     const auto in = static_cast<int64_t>(row.size()), out_side = static_cast<int64_t>(expected.size());
     const auto img = torch::tensor(row, torch::kInt64).to(torch::kUInt8).reshape({1, 1, 1, in}).expand({1, 1, in, in});
-    const auto out = zd::resizeImages({img.contiguous(), torch::zeros({1}, torch::kInt64)},
-                                      static_cast<int>(out_side)).images;
+    const auto out = zd::resizeImages({img.contiguous(), torch::zeros({1}, torch::kInt64)}, static_cast<int>(out_side))
+                         .images;
     const auto want = torch::tensor(expected, torch::kInt64).to(torch::kUInt8);
     for (int64_t i = 0; i < out_side; ++i)
       QVERIFY2(out[0][0][i].equal(want), qPrintable(QString::number(out[0][0][i][0].item<int>())));
@@ -154,10 +149,8 @@ class TestBatchAugment : public QObject {
     const auto plain = zd::toFloatImages(batch);
     int same = 0, mirrored = 0;
     for (int64_t n = 0; n < 64; ++n) {
-      if (out[n].equal(plain[n]))
-        ++same;
-      else if (out[n].equal(plain[n].flip({2})))
-        ++mirrored;
+      if (out[n].equal(plain[n])) ++same;
+      else if (out[n].equal(plain[n].flip({2}))) ++mirrored;
     }
     QCOMPARE(same + mirrored, 64);
     QVERIFY(same > 10 && mirrored > 10);
@@ -173,14 +166,12 @@ class TestBatchAugment : public QObject {
   }
 
   void toFloatScales() {
-    const auto f =
-        zd::toFloatImages(torch::tensor({0, 51, 255}, torch::kUInt8).reshape({1, 1, 1, 3}));
+    const auto f = zd::toFloatImages(torch::tensor({0, 51, 255}, torch::kUInt8).reshape({1, 1, 1, 3}));
     QVERIFY(f.allclose(torch::tensor({0.0f, 0.2f, 1.0f}).reshape({1, 1, 1, 3})));
     QVERIFY_THROWS_EXCEPTION(zd::DataError, zd::toFloatImages(torch::zeros({1, 1, 2, 2})));
     zd::AugmentOptions options;
     std::mt19937_64 rng(0);
-    QVERIFY_THROWS_EXCEPTION(zd::DataError,
-                             zd::augmentBatch(torch::zeros({2, 2}, torch::kUInt8), options, rng));
+    QVERIFY_THROWS_EXCEPTION(zd::DataError, zd::augmentBatch(torch::zeros({2, 2}, torch::kUInt8), options, rng));
   }
 };
 

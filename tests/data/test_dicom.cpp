@@ -42,10 +42,9 @@ void writeDicom(const fs::path& p, const Fixture& f) {
   DcmDataset* d = file.getDataset();
   char uid[100];
   bool ok = d->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage).good() &&
-            d->putAndInsertString(DCM_SOPInstanceUID,
-                                  dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)).good() &&
-            d->putAndInsertUint16(DCM_Rows, kSide).good() &&
-            d->putAndInsertUint16(DCM_Columns, kSide).good() &&
+            d->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT))
+                .good() &&
+            d->putAndInsertUint16(DCM_Rows, kSide).good() && d->putAndInsertUint16(DCM_Columns, kSide).good() &&
             d->putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(f.bits)).good() &&
             d->putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(f.bits)).good() &&
             d->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(f.bits - 1)).good() &&
@@ -53,19 +52,17 @@ void writeDicom(const fs::path& p, const Fixture& f) {
             d->putAndInsertUint16(DCM_SamplesPerPixel, static_cast<Uint16>(f.samples)).good() &&
             d->putAndInsertString(DCM_PhotometricInterpretation, f.photometric.c_str()).good();
   if (f.samples == 3) ok = ok && d->putAndInsertUint16(DCM_PlanarConfiguration, 0).good();
-  if (f.frames > 1)
-    ok = ok && d->putAndInsertString(DCM_NumberOfFrames, std::to_string(f.frames).c_str()).good();
+  if (f.frames > 1) ok = ok && d->putAndInsertString(DCM_NumberOfFrames, std::to_string(f.frames).c_str()).good();
   if (!f.slope.empty()) ok = ok && d->putAndInsertString(DCM_RescaleSlope, f.slope.c_str()).good();
-  if (!f.intercept.empty())
-    ok = ok && d->putAndInsertString(DCM_RescaleIntercept, f.intercept.c_str()).good();
+  if (!f.intercept.empty()) ok = ok && d->putAndInsertString(DCM_RescaleIntercept, f.intercept.c_str()).good();
   if (!f.center.empty()) ok = ok && d->putAndInsertString(DCM_WindowCenter, f.center.c_str()).good();
   if (!f.width.empty()) ok = ok && d->putAndInsertString(DCM_WindowWidth, f.width.c_str()).good();
   if (f.bits == 16)
-    ok = ok && d->putAndInsertUint16Array(DCM_PixelData, f.words.data(),
-                                          static_cast<unsigned long>(f.words.size())).good();
+    ok = ok &&
+         d->putAndInsertUint16Array(DCM_PixelData, f.words.data(), static_cast<unsigned long>(f.words.size())).good();
   else
-    ok = ok && d->putAndInsertUint8Array(DCM_PixelData, f.bytes.data(),
-                                         static_cast<unsigned long>(f.bytes.size())).good();
+    ok = ok &&
+         d->putAndInsertUint8Array(DCM_PixelData, f.bytes.data(), static_cast<unsigned long>(f.bytes.size())).good();
   QVERIFY2(ok, p.string().c_str());
   const OFCondition saved = file.saveFile(p.c_str(), EXS_LittleEndianExplicit);
   QVERIFY2(saved.good(), saved.text());
@@ -183,9 +180,9 @@ class TestDicom : public QObject {
 
   void fileWindowAndRescale() {  // modality −500..1000 through the window [0, 500]
     const auto d = zd::decodeDicom(dir_ / "folder" / "A" / "window.dcm", false);
-    for (int x = 0; x <= 5; ++x) QCOMPARE(px(d, x), 0);     // ≤ 0 after rescale: black
+    for (int x = 0; x <= 5; ++x) QCOMPARE(px(d, x), 0);        // ≤ 0 after rescale: black
     for (int x = 10; x < kSide; ++x) QCOMPARE(px(d, x), 255);  // ≥ 500: white
-    QVERIFY(px(d, 7) > 80 && px(d, 7) < 125);  // 200 of 500 ≈ 102
+    QVERIFY(px(d, 7) > 80 && px(d, 7) < 125);                  // 200 of 500 ≈ 102
     QVERIFY(px(d, 6) < px(d, 7) && px(d, 7) < px(d, 8));
   }
 
@@ -255,12 +252,9 @@ class TestDicom : public QObject {
 
     std::map<std::string, torch::Tensor> image;  // file name → [3, S, S]
     for (size_t i = 0; i < report.train_files.size(); ++i)
-      image[fs::path(report.train_files[i]).filename().string()] =
-          data.train.images[static_cast<int64_t>(i)];
+      image[fs::path(report.train_files[i]).filename().string()] = data.train.images[static_cast<int64_t>(i)];
     QCOMPARE(image.size(), size_t{6});
-    auto at = [&](const std::string& f, int c, int x, int y = 0) {
-      return image.at(f)[c][y][x].item<int>();
-    };
+    auto at = [&](const std::string& f, int c, int x, int y = 0) { return image.at(f)[c][y][x].item<int>(); };
     for (int c = 0; c < 3; ++c) {  // grey replicated into every channel
       QCOMPARE(at("mono2.dcm", c, 0), 0);
       QCOMPARE(at("mono2.dcm", c, kSide - 1), 255);
@@ -310,8 +304,7 @@ class TestDicom : public QObject {
   void seriesWithoutClassesFails() {
     const fs::path series = dir_ / "series";
     fs::create_directories(series);
-    for (const char* name : {"IM0001", "IM0002"})
-      fs::copy_file(dir_ / "folder" / "A" / "mono2.dcm", series / name);
+    for (const char* name : {"IM0001", "IM0002"}) fs::copy_file(dir_ / "folder" / "A" / "mono2.dcm", series / name);
     QString got;
     try {
       zd::loadImageFolder(series, zd::ImageLoadOptions(), nullptr);

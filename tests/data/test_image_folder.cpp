@@ -125,11 +125,16 @@ class TestImageFolder : public QObject {
   void everyBadFileHasAReason_data() {
     QTest::addColumn<QString>("suffix");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("zero bytes") << "zero.png" << "empty file";
-    QTest::newRow("text named .jpg") << "fake.jpg" << "not a PNG";
-    QTest::newRow("truncated png") << "trunc.png" << "truncated PNG";
-    QTest::newRow("link loop") << "loop" << "already read";
-    QTest::newRow("empty class") << "Empty" << "no usable images";
+    QTest::newRow("zero bytes") << "zero.png"
+                                << "empty file";
+    QTest::newRow("text named .jpg") << "fake.jpg"
+                                     << "not a PNG";
+    QTest::newRow("truncated png") << "trunc.png"
+                                   << "truncated PNG";
+    QTest::newRow("link loop") << "loop"
+                               << "already read";
+    QTest::newRow("empty class") << "Empty"
+                                 << "no usable images";
   }
   void everyBadFileHasAReason() {
     QFETCH(QString, suffix);
@@ -205,8 +210,7 @@ class TestImageFolder : public QObject {
     const fs::path one = dir_ / "one";
     for (int i = 0; i < 3; ++i) write(one / "Only" / ("o" + std::to_string(i) + ".png"), noise(28, 28, 50 + i));
     const QString single = message([&] { zd::loadImageFolder(one, zd::ImageLoadOptions(), nullptr); });
-    QVERIFY2(single.contains(QString::fromStdString(one.string())) && single.contains("two class"),
-             qPrintable(single));
+    QVERIFY2(single.contains(QString::fromStdString(one.string())) && single.contains("two class"), qPrintable(single));
     const fs::path none = dir_ / "none";
     writeBytes(none / "A" / "readme.txt", "no images here");
     fs::create_directories(none / "B");
@@ -243,8 +247,7 @@ class TestImageFolder : public QObject {
     QVERIFY(s.at("duplicates_across_splits").empty());
     QVERIFY(s.at("sizes_seen").size() >= 4);
     const std::string text = zd::formatSummary(s);
-    QVERIFY2(text.find("30 images") != std::string::npos && text.find("trunc.png") != std::string::npos,
-             text.c_str());
+    QVERIFY2(text.find("30 images") != std::string::npos && text.find("trunc.png") != std::string::npos, text.c_str());
   }
 
   void summaryFindsDuplicatesAcrossSplits() {

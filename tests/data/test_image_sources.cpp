@@ -72,7 +72,8 @@ class TestImageSources : public QObject {
   fs::path freshFolder() {
     const fs::path root = dir_ / ("set" + std::to_string(file_counter_++));
     for (int c = 0; c < 2; ++c)
-      for (int i = 0; i < 5; ++i) writePng(root / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"), 20 * c + i);
+      for (int i = 0; i < 5; ++i)
+        writePng(root / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"), 20 * c + i);
     return root;
   }
 
@@ -129,32 +130,38 @@ class TestImageSources : public QObject {
 
   void manifest_data() {
     QTest::addColumn<QString>("csv");
-    QTest::addColumn<int>("usable");       // images loaded
+    QTest::addColumn<int>("usable");  // images loaded
     QTest::addColumn<QStringList>("classes");
     QTest::addColumn<QStringList>("reasons");  // each must appear among the skipped reasons
     QTest::addColumn<int>("skipped");
-    QTest::addColumn<int>("train");        // -1: not pre-split (70/10/20 split)
+    QTest::addColumn<int>("train");  // -1: not pre-split (70/10/20 split)
     const QString b = "images/benign/", m = "\"images/malignant tumour/Läsion ";
     QString rows;
-    for (int i = 0; i < 6; ++i) rows += b + "b" + QString::number(i) + ".png,benign\n" + m + QString::number(i) + ".png\",malignant\n";
-    QTest::newRow("header") << "path,label\n" + rows << 12 << QStringList{"benign", "malignant"} << QStringList{} << 0 << -1;
+    for (int i = 0; i < 6; ++i)
+      rows += b + "b" + QString::number(i) + ".png,benign\n" + m + QString::number(i) + ".png\",malignant\n";
+    QTest::newRow("header") << "path,label\n" + rows << 12 << QStringList{"benign", "malignant"} << QStringList{} << 0
+                            << -1;
     QTest::newRow("no header") << rows << 12 << QStringList{"benign", "malignant"} << QStringList{} << 0 << -1;
-    QTest::newRow("bad rows listed")
-        << "PATH,Label\n" + rows + "images/benign/missing.png,benign\n" + b + "b0.png,\n" +
-               b + "b1.png,benign,extra\n" + ",benign\n" + "images/benign,benign\n" + b + "broken.png,benign\n" +
-               "./" + b + "b2.png,benign\n"
-        << 12 << QStringList{"benign", "malignant"}
-        << QStringList{"line 14: file not found", "line 15: empty label", "line 16: the same file as line 4",
-                       "line 17: empty path", "line 18: is a folder", "not a PNG",
-                       "line 20: the same file as line 6"}
-        << 7 << -1;  // with a header, extra columns are ignored
+    QTest::newRow("bad rows listed") << "PATH,Label\n" + rows + "images/benign/missing.png,benign\n" + b + "b0.png,\n" +
+                                            b + "b1.png,benign,extra\n" + ",benign\n" + "images/benign,benign\n" + b +
+                                            "broken.png,benign\n" + "./" + b + "b2.png,benign\n"
+                                     << 12 << QStringList{"benign", "malignant"}
+                                     << QStringList{"line 14: file not found",
+                                                    "line 15: empty label",
+                                                    "line 16: the same file as line 4",
+                                                    "line 17: empty path",
+                                                    "line 18: is a folder",
+                                                    "not a PNG",
+                                                    "line 20: the same file as line 6"}
+                                     << 7 << -1;  // with a header, extra columns are ignored
     QTest::newRow("too many fields without header")
-        << rows + b + "b1.png,benign,x,y\n" << 12 << QStringList{"benign", "malignant"}
-        << QStringList{"line 13: expected 2 fields", "quote paths"} << 1 << -1;
+        << rows + b + "b1.png,benign,x,y\n"
+        << 12 << QStringList{"benign", "malignant"} << QStringList{"line 13: expected 2 fields", "quote paths"} << 1
+        << -1;
     QTest::newRow("split column, any order")
-        << "label,notes,split,path\nbenign,,train," + b + "b0.png\nbenign,,Train," + b + "b1.png\n" +
-               "benign,,test," + b + "b2.png\nbenign,,validation," + b + "b3.png\nbenign,,later," + b + "b4.png\n" +
-               "benign,,," + b + "b5.png\nmalignant,,train," + m + "0.png\"\nmalignant,,test," + m + "1.png\"\n"
+        << "label,notes,split,path\nbenign,,train," + b + "b0.png\nbenign,,Train," + b + "b1.png\n" + "benign,,test," +
+               b + "b2.png\nbenign,,validation," + b + "b3.png\nbenign,,later," + b + "b4.png\n" + "benign,,," + b +
+               "b5.png\nmalignant,,train," + m + "0.png\"\nmalignant,,test," + m + "1.png\"\n"
         << 6 << QStringList{"benign", "malignant"}
         << QStringList{"line 6: unknown split 'later'", "line 7: empty split"} << 2 << 3;
   }
@@ -190,11 +197,16 @@ class TestImageSources : public QObject {
   void manifestErrors_data() {
     QTest::addColumn<QString>("csv");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("empty") << "\n\n" << "holds no rows";
-    QTest::newRow("header without label") << "path,class\nx.png,a\n" << "needs both a 'path' and a 'label'";
-    QTest::newRow("unclosed quote") << "\"x.png,a\n" << "line 1: a quoted field is never closed";
-    QTest::newRow("one class") << "images/benign/b0.png,a\nimages/benign/b1.png,a\n" << "at least two class";
-    QTest::newRow("nothing usable") << "gone.png,a\ngone2.png,b\n" << "no usable images";
+    QTest::newRow("empty") << "\n\n"
+                           << "holds no rows";
+    QTest::newRow("header without label") << "path,class\nx.png,a\n"
+                                          << "needs both a 'path' and a 'label'";
+    QTest::newRow("unclosed quote") << "\"x.png,a\n"
+                                    << "line 1: a quoted field is never closed";
+    QTest::newRow("one class") << "images/benign/b0.png,a\nimages/benign/b1.png,a\n"
+                               << "at least two class";
+    QTest::newRow("nothing usable") << "gone.png,a\ngone2.png,b\n"
+                                    << "no usable images";
   }
   void manifestErrors() {
     QFETCH(QString, csv);
@@ -210,9 +222,12 @@ class TestImageSources : public QObject {
   void layoutsWithoutClasses_data() {
     QTest::addColumn<QString>("path");  // relative to dir_
     QTest::addColumn<QString>("expected");
-    QTest::newRow("single image") << "images/benign/b0.png" << "a single image is not a data set";
-    QTest::newRow("flat folder of images") << "images/benign" << "holds 7 image file(s) directly";
-    QTest::newRow("flat folder says how") << "images/benign" << "one sub-folder per class";
+    QTest::newRow("single image") << "images/benign/b0.png"
+                                  << "a single image is not a data set";
+    QTest::newRow("flat folder of images") << "images/benign"
+                                           << "holds 7 image file(s) directly";
+    QTest::newRow("flat folder says how") << "images/benign"
+                                          << "one sub-folder per class";
   }
   void layoutsWithoutClasses() {
     QFETCH(QString, path);
@@ -355,8 +370,16 @@ class TestImageSources : public QObject {
     nlohmann::json j = {{"data",
                          {{"path", root.string()},
                           {"cache", false},
-                          {"images", {{"size", 16}, {"pad", true}, {"train", 0.5}, {"val", 0}, {"test", 0.5},
-                                      {"seed", 3}, {"max_pixels", 1000}, {"threads", 1}, {"all_frames", true}}}}}};
+                          {"images",
+                           {{"size", 16},
+                            {"pad", true},
+                            {"train", 0.5},
+                            {"val", 0},
+                            {"test", 0.5},
+                            {"seed", 3},
+                            {"max_pixels", 1000},
+                            {"threads", 1},
+                            {"all_frames", true}}}}}};
     const zd::RunConfig c = zd::runConfigFromJson(j);
     QCOMPARE(c.data.images.size, 16);
     QVERIFY(c.data.images.pad && c.data.images.all_frames && !c.data.cache);

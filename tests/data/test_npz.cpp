@@ -24,8 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A small data set with distinct pixel values and labels 0..classes-1 repeating.
-zd::Dataset makeDataset(int64_t train, int64_t val, int64_t test, int64_t channels, int64_t side,
-                        int64_t classes) {
+zd::Dataset makeDataset(int64_t train, int64_t val, int64_t test, int64_t channels, int64_t side, int64_t classes) {
   auto split = [&](int64_t n, int64_t offset) {
     zd::ImageSet s;
     s.images = (torch::arange(n * channels * side * side, torch::kInt64) + offset)
@@ -48,8 +47,7 @@ std::string npyBytes(const torch::Tensor& t, std::vector<int64_t> shape = {}) {
   if (shape.empty()) shape = t.sizes().vec();
   const auto c = t.contiguous();
   return zd::encodeNpyHeader(zd::npyDtypeOf(t.scalar_type()), shape) +
-         std::string(static_cast<const char*>(c.data_ptr()),
-                     static_cast<size_t>(c.numel() * c.element_size()));
+         std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel() * c.element_size()));
 }
 
 using Members = std::map<std::string, std::string>;  // key (without .npy) → .npy bytes
@@ -87,14 +85,12 @@ std::string labelNpy(const std::vector<int64_t>& values, const zd::NpyDtype& dty
   std::string payload;
   for (const int64_t v : values) {
     std::string le;
-    for (int i = 0; i < dtype.size; ++i)
-      le += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+    for (int i = 0; i < dtype.size; ++i) le += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
     if (dtype.big_endian) std::reverse(le.begin(), le.end());
     payload += le;
   }
   const auto n = static_cast<int64_t>(values.size());
-  return zd::encodeNpyHeader(dtype, column ? std::vector<int64_t>{n, 1} : std::vector<int64_t>{n}) +
-         payload;
+  return zd::encodeNpyHeader(dtype, column ? std::vector<int64_t>{n, 1} : std::vector<int64_t>{n}) + payload;
 }
 
 QString message(const std::function<void()>& f) { return dataErrorMessage(f); }
@@ -159,8 +155,7 @@ class TestNpz : public QObject {
   void labelEncodings_data() {
     QTest::addColumn<QString>("descr");
     QTest::addColumn<bool>("column");
-    for (const char* d :
-         {"|u1", "<u2", "<u4", "<u8", "|i1", "<i2", "<i4", "<i8", ">u2", ">i4", ">i8", ">u8"}) {
+    for (const char* d : {"|u1", "<u2", "<u4", "<u8", "|i1", "<i2", "<i4", "<i8", ">u2", ">i4", ">i8", ">u8"}) {
       QTest::newRow((std::string(d) + " N").c_str()) << QString(d) << false;
       QTest::newRow((std::string(d) + " N×1").c_str()) << QString(d) << true;
     }
@@ -194,8 +189,7 @@ class TestNpz : public QObject {
     const std::string dict = v1.substr(10, len1);
     std::string hdr = std::string("\x93NUMPY", 6) + static_cast<char>(major) + '\0';
     const auto len = static_cast<uint32_t>(dict.size());
-    for (int i = 0; i < (major == 1 ? 2 : 4); ++i)
-      hdr += static_cast<char>((len >> (8 * i)) & 0xff);
+    for (int i = 0; i < (major == 1 ? 2 : 4); ++i) hdr += static_cast<char>((len >> (8 * i)) & 0xff);
     m["train_images"] = hdr + dict + v1.substr(10 + len1);
     writeRawZip(dir_ / "v.npz", m);
     QCOMPARE(zd::loadMedmnistNpz(dir_ / "v.npz").train.size(), int64_t{10});
@@ -204,8 +198,7 @@ class TestNpz : public QObject {
   void npyHeaderIsNumpyStyle() {
     const std::string h = zd::encodeNpyHeader(zd::npyDtypeOf(torch::kUInt8), {3, 28, 28});
     QCOMPARE(h.size() % 64, size_t{0});
-    QVERIFY(h.find("{'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28), }") !=
-            std::string::npos);
+    QVERIFY(h.find("{'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28), }") != std::string::npos);
     QCOMPARE(h.back(), '\n');
     const std::string h1 = zd::encodeNpyHeader(zd::npyDtypeOf(torch::kInt64), {5});
     QVERIFY(h1.find("'descr': '<i8'") != std::string::npos);
@@ -281,9 +274,7 @@ class TestNpz : public QObject {
     QFETCH(QString, problem);
     Members m = validMembers();
     const std::string v = variant.toStdString();
-    const auto gray = [](int64_t n, int64_t h, int64_t w) {
-      return torch::zeros({n, h, w}, torch::kUInt8);
-    };
+    const auto gray = [](int64_t n, int64_t h, int64_t w) { return torch::zeros({n, h, w}, torch::kUInt8); };
     if (v == "missing") m.erase("val_labels");
     if (v == "count") m["train_labels"] = npyBytes(torch::zeros({9, 1}, torch::kUInt8));
     if (v == "image dtype") m["test_images"] = npyBytes(torch::zeros({6, 28, 28}, torch::kFloat32));
@@ -292,8 +283,7 @@ class TestNpz : public QObject {
     if (v == "label ndim") m["val_labels"] = npyBytes(torch::zeros({4, 1, 1}, torch::kUInt8));
     if (v == "truncated") m["train_images"] = m["train_images"].substr(0, 128 + 1200);
     if (v == "extra") m["test_labels"] += "xyz";
-    if (v == "negative")
-      m["train_labels"] = npyBytes(torch::tensor({0, 1, 2, 0, -3, 1, 2, 0, 1, 2}, torch::kInt64));
+    if (v == "negative") m["train_labels"] = npyBytes(torch::tensor({0, 1, 2, 0, -3, 1, 2, 0, 1, 2}, torch::kInt64));
     if (v == "size") m["test_images"] = npyBytes(gray(6, 32, 32));
     if (v == "channels") m["val_images"] = npyBytes(torch::zeros({4, 28, 28, 3}, torch::kUInt8));
     if (v == "empty train") {
@@ -302,8 +292,7 @@ class TestNpz : public QObject {
     }
     if (v == "square") m["train_images"] = npyBytes(gray(10, 28, 30));
     if (v == "multilabel") m["train_labels"] = npyBytes(torch::zeros({10, 14}, torch::kUInt8));
-    auto replaceInHeader = [&](const std::string& k, const std::string& from,
-                               const std::string& to) {
+    auto replaceInHeader = [&](const std::string& k, const std::string& from, const std::string& to) {
       std::string& s = m[k];
       const size_t at = s.find(from);
       QVERIFY(at != std::string::npos && from.size() == to.size());
@@ -391,8 +380,7 @@ class TestNpz : public QObject {
     });
     QVERIFY2(text.contains("notes.txt: unsupported kind of file"), qPrintable(text));
     const std::string gone = (dir_ / "gone").string();
-    QCOMPARE(message([&] { zd::loadDataset(gone); }),
-             QString::fromStdString(gone + ": no such file or folder"));
+    QCOMPARE(message([&] { zd::loadDataset(gone); }), QString::fromStdString(gone + ": no such file or folder"));
   }
 
   void demoDataLoads() {
@@ -406,8 +394,7 @@ class TestNpz : public QObject {
     QCOMPARE(d.imageSize(), int64_t{28});
     QVERIFY(d.train.size() > d.test.size() && d.test.size() > d.val.size() && d.val.size() > 0);
     for (const zd::ImageSet* s : {&d.train, &d.val, &d.test})
-      for (const int64_t count : s->classCounts(6))
-        QVERIFY(count > 0);  // every class in every split
+      for (const int64_t count : s->classCounts(6)) QVERIFY(count > 0);  // every class in every split
   }
 };
 

@@ -56,10 +56,8 @@ class TestSplits : public QObject {
     QTest::newRow("balanced half") << std::vector<int64_t>{100, 100, 100} << 0.5 << quint64{0};
     QTest::newRow("imbalanced 0.3") << std::vector<int64_t>{500, 37, 8, 2} << 0.3 << quint64{7};
     QTest::newRow("tiny classes") << std::vector<int64_t>{1, 2, 3, 0, 5} << 0.5 << quint64{3};
-    QTest::newRow("small fraction keeps one")
-        << std::vector<int64_t>{10, 4, 2} << 0.01 << quint64{1};
-    QTest::newRow("large fraction keeps one")
-        << std::vector<int64_t>{10, 4, 2} << 0.99 << quint64{1};
+    QTest::newRow("small fraction keeps one") << std::vector<int64_t>{10, 4, 2} << 0.01 << quint64{1};
+    QTest::newRow("large fraction keeps one") << std::vector<int64_t>{10, 4, 2} << 0.99 << quint64{1};
   }
   void stratified() {
     QFETCH(std::vector<int64_t>, counts);
@@ -103,8 +101,7 @@ class TestSplits : public QObject {
     QCOMPARE(first.numel(), int64_t{4});
     const auto again = zd::stratifiedSplitIndices(labels, 2, 0.5, 2024);
     QVERIFY(first.equal(again.first));
-    QVERIFY(toVector(first) ==
-            (std::vector<int64_t>{0, 1, 6, 7}));  // from an independent Python model
+    QVERIFY(toVector(first) == (std::vector<int64_t>{0, 1, 6, 7}));  // from an independent Python model
   }
 
   void imageSetsFollowIndices() {

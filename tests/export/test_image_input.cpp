@@ -144,9 +144,12 @@ void TestImageInput::predictMatchesLibTorch() {
   const Loaded l = loadAll(root, 28, false);
   zd::ModelCard card;
   card.genotype.stages = {
-      zd::StageGenotype::fromString("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|", 1),
-      zd::StageGenotype::fromString("|avg_pool_3x3~0|+|nor_conv_7x7~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|", 2),
-      zd::StageGenotype::fromString("|nor_conv_1x1~0|+|none~0|skip_connect~1|+|nor_conv_3x3~0|none~1|avg_pool_3x3~2|", 1)};
+      zd::StageGenotype::fromString(
+          "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_5x5~1|avg_pool_3x3~2|", 1),
+      zd::StageGenotype::fromString("|avg_pool_3x3~0|+|nor_conv_7x7~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|",
+                                    2),
+      zd::StageGenotype::fromString("|nor_conv_1x1~0|+|none~0|skip_connect~1|+|nor_conv_3x3~0|none~1|avg_pool_3x3~2|",
+                                    1)};
   card.network = {/*in_channels=*/3, /*classes=*/2, /*channels=*/4};
   card.data_size = 28;
   card.input_size = 32;
@@ -184,7 +187,8 @@ void TestImageInput::predictMatchesLibTorch() {
     const auto row = static_cast<int64_t>(k++);
     QCOMPARE(p.class_index, probs[row].argmax().item<int>());
     QCOMPARE(p.class_name, card.class_names[static_cast<size_t>(p.class_index)]);
-    for (int c = 0; c < 2; ++c) QVERIFY(std::abs(p.probabilities[static_cast<size_t>(c)] - probs[row][c].item<double>()) < 1e-5);
+    for (int c = 0; c < 2; ++c)
+      QVERIFY(std::abs(p.probabilities[static_cast<size_t>(c)] - probs[row][c].item<double>()) < 1e-5);
   }
 }
 

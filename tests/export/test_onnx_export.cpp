@@ -60,8 +60,7 @@ zd::DiscreteNetwork randomNetwork(const zd::ModelCard& card, uint64_t seed) {
     if (name.find("bn.weight") != std::string::npos || name.find("bn_a.weight") != std::string::npos ||
         name.find("bn_b.weight") != std::string::npos)
       p.value().uniform_(0.5, 1.5);
-    else if (name.find("bn") != std::string::npos)
-      p.value().normal_(0, 0.2);
+    else if (name.find("bn") != std::string::npos) p.value().normal_(0, 0.2);
   }
   for (auto& b : net->named_buffers()) {
     if (b.key().find("running_mean") != std::string::npos) b.value().normal_(0, 0.3);
@@ -109,9 +108,11 @@ void TestOnnxExport::matchesLibTorch_data() {
 
   // Every op and kernel size, depths 1–3, all nodes live: 1 + 4 + 2·3 + 3·2 + 6 convs.
   QTest::newRow("every op, depths 1-3, 1ch, 2 classes, 28")
-      << std::vector<std::string>{"|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_5x5~1|+|nor_conv_7x7~0|avg_pool_3x3~1|skip_connect~2|",
-                                  "|avg_pool_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|nor_conv_1x1~1|nor_conv_5x5~2|",
-                                  "|nor_conv_7x7~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"}
+      << std::vector<
+             std::string>{"|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_5x5~1|+|nor_conv_7x7~0|avg_pool_3x3~1|skip_"
+                          "connect~2|",
+                          "|avg_pool_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|nor_conv_1x1~1|nor_conv_5x5~2|",
+                          "|nor_conv_7x7~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"}
       << std::vector<int>{1, 2, 3} << 1 << 2 << 28 << 23;
   // Stage 2's cells have no path to their output: both give zeros, which the
   // reduction after them turns into a constant (so a wrong zero shows). Stage 3's node 1
@@ -125,13 +126,17 @@ void TestOnnxExport::matchesLibTorch_data() {
   QTest::newRow("dead and undefined nodes, 1ch, 11 classes, 64")
       << std::vector<std::string>{"|nor_conv_5x5~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|",
                                   "|none~0|+|none~0|none~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_3x3~2|",
-                                  "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_7x7~0|nor_conv_5x5~1|nor_conv_3x3~2|"}
+                                  "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_7x7~0|nor_conv_5x5~1|nor_"
+                                  "conv_3x3~2|"}
       << std::vector<int>{1, 3, 2} << 1 << 11 << 64 << 22;
   // Identity and pooling only in two stages: sums of equal inputs, no cell convs.
   QTest::newRow("skips and pools, 3ch, 2 classes, 28")
-      << std::vector<std::string>{"|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|",
-                                  "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|",
-                                  "|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_3x3~0|none~1|skip_connect~2|"}
+      << std::vector<
+             std::string>{"|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_"
+                          "connect~2|",
+                          "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_"
+                          "3x3~2|",
+                          "|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_3x3~0|none~1|skip_connect~2|"}
       << std::vector<int>{2, 1, 1} << 3 << 2 << 28 << 9;
   // Every cell disconnected: the logits depend on nothing but the weights.
   QTest::newRow("all cells disconnected, 1ch, 2 classes, 28")
@@ -181,10 +186,10 @@ void TestOnnxExport::matchesLibTorch() {
         worst = std::max(worst, std::abs(static_cast<double>(rows[static_cast<size_t>(i)][static_cast<size_t>(k)]) -
                                          expected[i][k].item<double>()));
     }
-    QVERIFY2(worst < 1e-4, ("max |OpenCV − LibTorch| = " + std::to_string(worst) + " at batch " +
-                            std::to_string(batch) + "; logits scale " +
-                            std::to_string(expected.abs().max().item<double>()))
-                               .c_str());
+    QVERIFY2(worst < 1e-4,
+             ("max |OpenCV − LibTorch| = " + std::to_string(worst) + " at batch " + std::to_string(batch) +
+              "; logits scale " + std::to_string(expected.abs().max().item<double>()))
+                 .c_str());
   }
 }
 
@@ -285,11 +290,16 @@ void TestOnnxExport::unwritableTargetLeavesNoFile() {
 void TestOnnxExport::cardThatDoesNotFitIsRejected_data() {
   QTest::addColumn<QString>("what");
   QTest::addColumn<QString>("expected");
-  QTest::newRow("3-channel card, 1-channel network") << "channels" << "input channels";
-  QTest::newRow("11-class card, 2-class network") << "classes" << "classes";
-  QTest::newRow("3 class names for 2 classes") << "names" << "class names";
-  QTest::newRow("another genotype") << "genotype" << "genotype";
-  QTest::newRow("input size 30") << "size" << "multiple of 4";
+  QTest::newRow("3-channel card, 1-channel network") << "channels"
+                                                     << "input channels";
+  QTest::newRow("11-class card, 2-class network") << "classes"
+                                                  << "classes";
+  QTest::newRow("3 class names for 2 classes") << "names"
+                                               << "class names";
+  QTest::newRow("another genotype") << "genotype"
+                                    << "genotype";
+  QTest::newRow("input size 30") << "size"
+                                 << "multiple of 4";
 }
 
 void TestOnnxExport::cardThatDoesNotFitIsRejected() {

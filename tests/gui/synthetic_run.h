@@ -27,7 +27,7 @@ constexpr const char* kChange = "stage 1: depth 2 -> 1";
 inline zd::Matrix alphaOf(std::vector<double> row) { return zd::Matrix(kRows, row); }
 
 inline zd::EpochFinished epochFinished(int epoch, int phase, double archAccuracy, int64_t derived, double expected,
-                                const zd::ArchDistributions& d) {
+                                       const zd::ArchDistributions& d) {
   zd::EpochFinished e;
   e.epoch = epoch;
   e.phase = phase;
@@ -48,7 +48,7 @@ inline zd::EpochFinished epochFinished(int epoch, int phase, double archAccuracy
 // A 3-epoch run: phase 2 from epoch 2, two architecture updates per epoch,
 // step progress in between (which events.jsonl does not keep).
 inline std::vector<zd::JobEvent> syntheticRun(double band_min = 100e3, double band_max = 300e3,
-                                          double accuracy_offset = 0, int64_t derived_offset = 0) {
+                                              double accuracy_offset = 0, int64_t derived_offset = 0) {
   std::vector<zd::JobEvent> events;
   zd::RunStarted start;
   start.device = "cpu";
@@ -65,7 +65,8 @@ inline std::vector<zd::JobEvent> syntheticRun(double band_min = 100e3, double ba
   for (int epoch = 0; epoch < 3; ++epoch) {
     const int phase = epoch >= 2 ? 2 : 1;
     if (epoch == 2) events.push_back(zd::PhaseChanged{2, 2});
-    events.push_back(zd::EpochStarted{epoch, phase, temps[epoch], 0.1 / (epoch + 1), phase == 2 ? 15 / temps[epoch] : 0});
+    events.push_back(zd::EpochStarted{epoch, phase, temps[epoch], 0.1 / (epoch + 1),
+                                      phase == 2 ? 15 / temps[epoch] : 0});
     zd::ArchDistributions d;
     for (int step = 1; step <= 4; ++step) {
       events.push_back(zd::StepProgress{epoch, step, 4, 2.0 - 0.1 * step});
@@ -82,8 +83,8 @@ inline std::vector<zd::JobEvent> syntheticRun(double band_min = 100e3, double ba
                                                  0.01 * static_cast<double>(update), 0.7});
       }
     }
-    events.push_back(epochFinished(epoch, phase, 0.6 + 0.1 * epoch + accuracy_offset, derived_offset + 150000 + 10000 * epoch,
-                                   180000.0 + 1000 * epoch, d));
+    events.push_back(epochFinished(epoch, phase, 0.6 + 0.1 * epoch + accuracy_offset,
+                                   derived_offset + 150000 + 10000 * epoch, 180000.0 + 1000 * epoch, d));
     events.push_back(zd::CheckpointWritten{epoch + 1, "checkpoint.pt"});
   }
   zd::RunFinished finished{kGenotype, 170000, 33.0, false, {}, 0, {}, {}};

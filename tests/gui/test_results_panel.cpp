@@ -258,15 +258,16 @@ class TestResultsPanel : public QObject {
     QCOMPARE(channelsShown(dialog), QStringLiteral("8"));
     QCOMPARE(dialog->config().train.channels, 8);
     const QString atSearch = formatCount(static_cast<double>(r.derivedParams));
-    QVERIFY2(dialog->sizeText().contains(QStringLiteral("C = 8: %1 parameters, the search's width, inside the band")
-                                             .arg(atSearch)),
+    QVERIFY2(dialog->sizeText().contains(
+                 QStringLiteral("C = 8: %1 parameters, the search's width, inside the band").arg(atSearch)),
              qPrintable(dialog->sizeText()));
     QVERIFY(!dialog->outsideBand());
 
     type(dialog, "train.channels", QStringLiteral("16"));
     const int64_t wide = zd::exactParams(r.derived, 1, 16, 2);
     QVERIFY(dialog->outsideBand());
-    const QString expected = QStringLiteral("C = 16: %1 parameters, outside the band %2 (at the search's width C = 8: %3)")
+    const QString expected = QStringLiteral(
+                                 "C = 16: %1 parameters, outside the band %2 (at the search's width C = 8: %3)")
                                  .arg(formatCount(static_cast<double>(wide)), bandRange(r.lo, r.hi), atSearch);
     QVERIFY2(dialog->sizeText().contains(expected), qPrintable(dialog->sizeText()));
     QCOMPARE(dialog->config().train.channels, 16);
@@ -391,10 +392,14 @@ class TestResultsPanel : public QObject {
     });
     QVERIFY(trained.wait(120000));
     QCOMPARE(asked, 1);
-    QCOMPARE(QDir(QDir(run_).filePath(QStringLiteral("retrain-archive"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+    QCOMPARE(QDir(QDir(run_).filePath(QStringLiteral("retrain-archive")))
+                 .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                 .size(),
+             1);
     QVERIFY(cancelled);
-    QVERIFY2(trained.at(0).at(1).toBool(),
-             qPrintable(QStringLiteral("not cancelled; epochs done: %1").arg(window.model()->data().retrainEpoch.size())));
+    QVERIFY2(
+        trained.at(0).at(1).toBool(),
+        qPrintable(QStringLiteral("not cancelled; epochs done: %1").arg(window.model()->data().retrainEpoch.size())));
     window.model()->flush();
     QVERIFY(window.model()->data().retrainCancelled);
     QVERIFY(!results->continueButton()->isHidden());

@@ -119,8 +119,8 @@ class TestSearchWizard : public QObject {
     QTest::newRow("data: missing file") << D << QStringList{"data.path=" + dir_.filePath("nope.npz")}
                                         << "does not exist";
     QTest::newRow("data: no path") << D << QStringList{"data.path="} << "Data: choose a .npz file";
-    QTest::newRow("data: not a data set") << D << QStringList{"data.path=" + dir_.filePath("notes.txt")}
-                                          << "unsupported kind of file";
+    QTest::newRow("data: not a data set")
+        << D << QStringList{"data.path=" + dir_.filePath("notes.txt")} << "unsupported kind of file";
     QTest::newRow("data: share 1") << D << QStringList{"data.arch_fraction=1"}
                                    << "Architecture share: must be between 0 and 1";
     QTest::newRow("data: share text") << D << QStringList{"data.arch_fraction=half"}
@@ -128,8 +128,7 @@ class TestSearchWizard : public QObject {
     QTest::newRow("data: size 64") << D << QStringList{"data.images.size=64", "data.images.pad=1"} << "";
     QTest::newRow("data: size 0") << D << QStringList{"data.images.size=0"} << "Target size: must be at least 1, got 0";
     QTest::newRow("data: val -1") << D << QStringList{"data.images.val=-1"} << "Val share: must be 0 or more, got -1";
-    QTest::newRow("data: train 0") << D << QStringList{"data.images.train=0"}
-                                   << "Train share: must be greater than 0";
+    QTest::newRow("data: train 0") << D << QStringList{"data.images.train=0"} << "Train share: must be greater than 0";
     QTest::newRow("budget: none") << B << QStringList{"search.budget.preset=none"} << "";
     QTest::newRow("budget: medium") << B << QStringList{"search.budget.preset=medium"} << "";
     QTest::newRow("budget: custom") << B
@@ -137,28 +136,26 @@ class TestSearchWizard : public QObject {
                                                    "search.budget.max_params=1.5M"}
                                     << "";
     QTest::newRow("budget: custom min > max")
-        << B
-        << QStringList{"search.budget.preset=custom", "search.budget.min_params=2M", "search.budget.max_params=1M"}
+        << B << QStringList{"search.budget.preset=custom", "search.budget.min_params=2M", "search.budget.max_params=1M"}
         << "Minimum parameters: must be below \"Maximum parameters\"";
     QTest::newRow("budget: custom text") << B
-                                         << QStringList{"search.budget.preset=custom",
-                                                        "search.budget.max_params=lots"}
+                                         << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots"}
                                          << "Maximum parameters: \"lots\" is not a number";
     // Switching away from custom leaves the disabled band fields' junk behind.
     QTest::newRow("budget: custom text, then medium")
-        << B << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots", "search.budget.preset=medium"}
+        << B
+        << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots", "search.budget.preset=medium"}
         << "";
     QTest::newRow("schedule: valid") << S << QStringList{"search.epochs=30", "search.switch_epoch=10"} << "";
     QTest::newRow("schedule: 0 epochs") << S << QStringList{"search.epochs=0"} << "Epochs: must be at least 1, got 0";
-    QTest::newRow("schedule: switch after end")
-        << S << QStringList{"search.epochs=10", "search.switch_epoch=11"}
-        << "Phase-switch epoch: must be between 0 and \"Epochs\" (10";
+    QTest::newRow("schedule: switch after end") << S << QStringList{"search.epochs=10", "search.switch_epoch=11"}
+                                                << "Phase-switch epoch: must be between 0 and \"Epochs\" (10";
     QTest::newRow("schedule: decay 1.5") << S << QStringList{"search.temperature.decay=1.5"}
                                          << "Decay factor: must be greater than 0 and at most 1";
-    QTest::newRow("schedule: T0 negative") << S << QStringList{"search.temperature.t0=-1"}
-                                           << "Initial temperature T0: must be greater than 0";
-    QTest::newRow("schedule: rounds 2.5") << S << QStringList{"search.arch.rounds=2.5"}
-                                          << "ZO rounds R: must be a whole number";
+    QTest::newRow("schedule: T0 negative")
+        << S << QStringList{"search.temperature.t0=-1"} << "Initial temperature T0: must be greater than 0";
+    QTest::newRow("schedule: rounds 2.5")
+        << S << QStringList{"search.arch.rounds=2.5"} << "ZO rounds R: must be a whole number";
     QTest::newRow("run: valid") << R << QStringList{"search.batch=32", "search.network.channels=8"} << "";
     QTest::newRow("run: batch 0") << R << QStringList{"search.batch=0"} << "Batch size: must be at least 1";
     QTest::newRow("run: 9 cells") << R << QStringList{"search.network.cells=9"}

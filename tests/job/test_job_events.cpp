@@ -59,10 +59,8 @@ class TestJobEvents : public QObject {
     QTest::newRow("run_started") << zd::JobEvent(started) << "run_started";
 
     const double t = 1.5 * 0.75 * 0.75 * 0.75 * 0.75;
-    QTest::newRow("epoch_started")
-        << zd::JobEvent(zd::EpochStarted{21, 2, t, 0.0731, 15 / t}) << "epoch_started";
-    QTest::newRow("step_progress")
-        << zd::JobEvent(zd::StepProgress{3, 17, 49, 2.302585092994046}) << "step_progress";
+    QTest::newRow("epoch_started") << zd::JobEvent(zd::EpochStarted{21, 2, t, 0.0731, 15 / t}) << "epoch_started";
+    QTest::newRow("step_progress") << zd::JobEvent(zd::StepProgress{3, 17, 49, 2.302585092994046}) << "step_progress";
 
     zd::ArchitectureUpdated updated;
     updated.epoch = 22;
@@ -90,34 +88,37 @@ class TestJobEvents : public QObject {
     finished.distributions = distributions();
     QTest::newRow("epoch_finished") << zd::JobEvent(finished) << "epoch_finished";
 
-    QTest::newRow("checkpoint_written")
-        << zd::JobEvent(zd::CheckpointWritten{9, "runs/run-20250101-120000/checkpoint.pt"})
-        << "checkpoint_written";
-    QTest::newRow("run_finished")
-        << zd::JobEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}}) << "run_finished";
+    QTest::newRow("checkpoint_written") << zd::JobEvent(zd::CheckpointWritten{9,
+                                                                              "runs/run-20250101-120000/checkpoint.pt"})
+                                        << "checkpoint_written";
+    QTest::newRow("run_finished") << zd::JobEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}})
+                                  << "run_finished";
     QTest::newRow("run_finished, in-band")
-        << zd::JobEvent(zd::RunFinished{"|skip_connect~0|", 75700, 180.5, false, "|nor_conv_7x7~0|", 121300,
-                                           "in-band", {"stage 1, edge 1<-0: nor_conv_7x7 -> skip_connect"}})
+        << zd::JobEvent(zd::RunFinished{"|skip_connect~0|",
+                                        75700,
+                                        180.5,
+                                        false,
+                                        "|nor_conv_7x7~0|",
+                                        121300,
+                                        "in-band",
+                                        {"stage 1, edge 1<-0: nor_conv_7x7 -> skip_connect"}})
         << "run_finished";
-    QTest::newRow("run_failed")
-        << zd::JobEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
-        << "run_failed";
-    QTest::newRow("train_started")
-        << zd::JobEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266, 2100, 300, 6, 1, 300,
-                                            17, 42})
-        << "train_started";
+    QTest::newRow("run_failed") << zd::JobEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
+                                << "run_failed";
+    QTest::newRow("train_started") << zd::JobEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266,
+                                                                    2100, 300, 6, 1, 300, 17, 42})
+                                   << "train_started";
     QTest::newRow("train_epoch_finished")
         << zd::JobEvent(zd::TrainEpochFinished{41, 0.0987654321, 0.75, 0.6171875, 0.5, 0.83, 40, 0.85, 3.25})
         << "train_epoch_finished";
-    QTest::newRow("train_finished")
-        << zd::JobEvent(zd::TrainFinished{40, 0.85, 300, 7200.5, false}) << "train_finished";
-    QTest::newRow("train_step_progress")
-        << zd::JobEvent(zd::TrainStepProgress{7, 3, 17, 1.0986122886681098}) << "train_step_progress";
+    QTest::newRow("train_finished") << zd::JobEvent(zd::TrainFinished{40, 0.85, 300, 7200.5, false})
+                                    << "train_finished";
+    QTest::newRow("train_step_progress") << zd::JobEvent(zd::TrainStepProgress{7, 3, 17, 1.0986122886681098})
+                                         << "train_step_progress";
     QTest::newRow("train_checkpoint_written")
         << zd::JobEvent(zd::TrainCheckpointWritten{12, "runs/r/train_checkpoint.pt"}) << "train_checkpoint_written";
     QTest::newRow("train_failed") << zd::JobEvent(zd::TrainFailed{"out of memory"}) << "train_failed";
-    QTest::newRow("empty matrices (phase 1)")
-        << zd::JobEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
+    QTest::newRow("empty matrices (phase 1)") << zd::JobEvent(zd::ArchitectureUpdated{}) << "architecture_updated";
   }
   void roundTrip() {
     QFETCH(zd::JobEvent, event);
@@ -170,15 +171,12 @@ class TestJobEvents : public QObject {
   void badEventNamesTheField_data() {
     QTest::addColumn<QString>("doc");
     QTest::addColumn<QString>("message");
-    QTest::newRow("missing field")
-        << R"({"event": "phase_changed", "epoch": 3})"
-        << "event 'phase_changed': field 'phase' is missing";
-    QTest::newRow("ill-typed field")
-        << R"({"event": "phase_changed", "epoch": "3", "phase": 2})"
-        << R"(event 'phase_changed': field 'epoch' must be an integer, got "3")";
-    QTest::newRow("fraction for an integer")
-        << R"({"event": "phase_changed", "epoch": 3.5, "phase": 2})"
-        << "event 'phase_changed': field 'epoch' must be an integer, got 3.5";
+    QTest::newRow("missing field") << R"({"event": "phase_changed", "epoch": 3})"
+                                   << "event 'phase_changed': field 'phase' is missing";
+    QTest::newRow("ill-typed field") << R"({"event": "phase_changed", "epoch": "3", "phase": 2})"
+                                     << R"(event 'phase_changed': field 'epoch' must be an integer, got "3")";
+    QTest::newRow("fraction for an integer") << R"({"event": "phase_changed", "epoch": 3.5, "phase": 2})"
+                                             << "event 'phase_changed': field 'epoch' must be an integer, got 3.5";
     QTest::newRow("matrix cell")
         << R"({"event": "architecture_updated", "epoch": 1, "update": 1, "expected_params": 1,
               "penalty": 0, "arch_loss": 1,
@@ -190,10 +188,10 @@ class TestJobEvents : public QObject {
         << "event 'architecture_updated': field 'distributions.gamma' is missing";
     QTest::newRow("unknown type") << R"({"event": "coffee_break"})"
                                   << "unknown event type 'coffee_break'";
-    QTest::newRow("no type")
-        << R"({"epoch": 3})"
-        << R"(an event needs its type in the field 'event' (e.g. "epoch_finished"))";
-    QTest::newRow("not an object") << "[1, 2]" << "an event must be a JSON object ({...})";
+    QTest::newRow("no type") << R"({"epoch": 3})"
+                             << R"(an event needs its type in the field 'event' (e.g. "epoch_finished"))";
+    QTest::newRow("not an object") << "[1, 2]"
+                                   << "an event must be a JSON object ({...})";
   }
   void badEventNamesTheField() {
     QFETCH(QString, doc);

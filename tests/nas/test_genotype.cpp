@@ -91,9 +91,12 @@ class TestGenotype : public QObject {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("named");  // what the message must name
     const QString good = kStage1;
-    QTest::newRow("empty") << "" << "node group";
-    QTest::newRow("two groups") << "|none~0|+|none~0|none~1|" << "node group";
-    QTest::newRow("four groups") << good + "+|none~0|" << "node group";
+    QTest::newRow("empty") << ""
+                           << "node group";
+    QTest::newRow("two groups") << "|none~0|+|none~0|none~1|"
+                                << "node group";
+    QTest::newRow("four groups") << good + "+|none~0|"
+                                 << "node group";
     QTest::newRow("unknown op") << QString(good).replace("nor_conv_1x1", "nor_conv_9x9") << "nor_conv_9x9~1";
     QTest::newRow("nb201 op") << QString(good).replace("avg_pool_3x3", "max_pool_3x3") << "max_pool_3x3~2";
     QTest::newRow("wrong index") << QString(good).replace("skip_connect~0", "skip_connect~1") << "skip_connect~1";
@@ -101,8 +104,10 @@ class TestGenotype : public QObject {
     QTest::newRow("double tilde") << QString(good).replace("none~0", "none~0~0") << "none~0~0";
     QTest::newRow("space") << QString(good).replace("none~0", " none~0") << " none~0";
     QTest::newRow("missing bar") << QString(good).left(good.size() - 1) << "node group";
-    QTest::newRow("extra edge") << "|none~0|none~1|+|none~0|none~1|+|none~0|none~1|none~2|" << "node 1";
-    QTest::newRow("empty token") << "|none~0|+|none~0||+|none~0|none~1|none~2|" << "bad token ''";
+    QTest::newRow("extra edge") << "|none~0|none~1|+|none~0|none~1|+|none~0|none~1|none~2|"
+                                << "node 1";
+    QTest::newRow("empty token") << "|none~0|+|none~0||+|none~0|none~1|none~2|"
+                                 << "bad token ''";
   }
   void rejectsMalformedStrings() {
     QFETCH(QString, text);
@@ -115,9 +120,7 @@ class TestGenotype : public QObject {
     }
   }
 
-  void rejectsDepthBelowOne() {
-    QVERIFY_THROWS_EXCEPTION(zd::ConfigError, StageGenotype::fromString(kStage1, 0));
-  }
+  void rejectsDepthBelowOne() { QVERIFY_THROWS_EXCEPTION(zd::ConfigError, StageGenotype::fromString(kStage1, 0)); }
 
   void randomGenotypesRoundTripThroughStringAndJson() {
     std::mt19937_64 rng(7);
@@ -138,7 +141,8 @@ class TestGenotype : public QObject {
     QTest::newRow("no stage prefix") << none << "expected \"stage 1 (depth <d>)";
     QTest::newRow("unknown op") << "stage 1 (depth 1): |conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|"
                                 << "unknown op 'conv_9x9'";
-    QTest::newRow("missing node") << "stage 1 (depth 1): |none~0|+|none~0|none~1|" << "node groups";
+    QTest::newRow("missing node") << "stage 1 (depth 1): |none~0|+|none~0|none~1|"
+                                  << "node groups";
     QTest::newRow("stages out of order") << "stage 2 (depth 1): " + none << "expected \"stage 1";
     QTest::newRow("depth 0") << "stage 1 (depth 0): " + none << "depth";
   }
@@ -218,12 +222,15 @@ class TestGenotype : public QObject {
     QTest::addColumn<QString>("named");
     const QString cell = QString("\"%1\"").arg(kStage1);
     const QString stage = QString("{\"cell\": %1, \"depth\": 2}").arg(cell);
-    QTest::newRow("not an object") << "[]" << "'stages'";
-    QTest::newRow("no stages") << "{}" << "'stages'";
+    QTest::newRow("not an object") << "[]"
+                                   << "'stages'";
+    QTest::newRow("no stages") << "{}"
+                               << "'stages'";
     QTest::newRow("two stages") << QString("{\"stages\": [%1, %1]}").arg(stage) << "'stages'";
     QTest::newRow("depth 0") << QString("{\"stages\": [%1, %1, {\"cell\": %2, \"depth\": 0}]}").arg(stage, cell)
                              << "stages[2].depth";
-    QTest::newRow("depth string") << QString("{\"stages\": [%1, {\"cell\": %2, \"depth\": \"2\"}, %1]}").arg(stage, cell)
+    QTest::newRow("depth string") << QString("{\"stages\": [%1, {\"cell\": %2, \"depth\": \"2\"}, %1]}")
+                                         .arg(stage, cell)
                                   << "stages[1].depth";
     QTest::newRow("no cell") << QString("{\"stages\": [{\"depth\": 1}, %1, %1]}").arg(stage) << "stages[0].cell";
     QTest::newRow("bad cell") << QString("{\"stages\": [%1, %1, {\"cell\": \"|conv~0|\", \"depth\": 1}]}").arg(stage)
@@ -257,10 +264,10 @@ class TestGenotype : public QObject {
     alpha[0] = torch::tensor({0.0, 0.2, 0.5, 0.5, 0.1});  // conv1x1 and kvconv tie -> conv1x1
     alpha[7] = torch::tensor({0.1, 0.3, 0.0, 0.3, 0.3});  // skip wins
     alpha[8] = torch::tensor({0.0, 0.0, 0.0, 0.7, 0.7});  // kvconv beats avg_pool
-    torch::Tensor beta = torch::zeros({18, 3});            // all tie -> 7×7
-    beta[8] = torch::tensor({0.0, 0.4, 0.4});              // 5×5 beats 3×3
-    torch::Tensor gamma = torch::zeros({3, 3});            // tie -> depth 1
-    gamma[1] = torch::tensor({0.1, 0.6, 0.6});             // depth 2 beats 3
+    torch::Tensor beta = torch::zeros({18, 3});           // all tie -> 7×7
+    beta[8] = torch::tensor({0.0, 0.4, 0.4});             // 5×5 beats 3×3
+    torch::Tensor gamma = torch::zeros({3, 3});           // tie -> depth 1
+    gamma[1] = torch::tensor({0.1, 0.6, 0.6});            // depth 2 beats 3
     const Genotype g = zd::deriveGenotype(alpha, beta, gamma, 3);
     QVERIFY((g.stages[0].edges[0] == EdgeChoice{Op::Conv1x1, 7}));
     QVERIFY((g.stages[0].edges[1] == EdgeChoice{Op::None, 7}));  // all-zero row -> none
@@ -332,8 +339,8 @@ class TestGenotype : public QObject {
     const auto changes = zd::describeChanges(a, b);
     QCOMPARE(changes.size(), size_t(2));
     const QString edge = QString::fromStdString(changes[0]);
-    QVERIFY2(edge.startsWith("stage 2, edge 3<-1: " + QString::fromStdString(zd::opName(a.stages[1].edges[4].op,
-                                                                                       a.stages[1].edges[4].kernel)) +
+    QVERIFY2(edge.startsWith("stage 2, edge 3<-1: " +
+                             QString::fromStdString(zd::opName(a.stages[1].edges[4].op, a.stages[1].edges[4].kernel)) +
                              " -> nor_conv_"),
              qPrintable(edge));
     QCOMPARE(QString::fromStdString(changes[1]),

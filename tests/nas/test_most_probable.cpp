@@ -57,7 +57,7 @@ ChoiceScores randomScores(std::mt19937_64& rng, double scale, bool phase2) {
 
 // The seven choices of an edge: none, skip, 1x1, 7x7, 5x5, 3x3, pool.
 std::vector<EdgeChoice> allChoices() {
-  return {{Op::None, 7}, {Op::Skip, 7}, {Op::Conv1x1, 7}, {Op::KernelConv, 7},
+  return {{Op::None, 7},       {Op::Skip, 7},       {Op::Conv1x1, 7}, {Op::KernelConv, 7},
           {Op::KernelConv, 5}, {Op::KernelConv, 3}, {Op::AvgPool, 7}};
 }
 
@@ -187,9 +187,9 @@ class TestMostProbable : public QObject {
         int64_t a = counts[rng() % counts.size()], b = counts[rng() % counts.size()];
         windows.push_back({std::min(a, b), std::max(a, b)});
       }
-      windows.push_back({counts.front(), counts.front()});            // exactly the smallest
-      windows.push_back({counts.back() + 1, counts.back() + 1000});   // above everything: none fits
-      windows.push_back({counts.front(), counts.back()});             // everything
+      windows.push_back({counts.front(), counts.front()});           // exactly the smallest
+      windows.push_back({counts.back() + 1, counts.back() + 1000});  // above everything: none fits
+      windows.push_back({counts.front(), counts.back()});            // everything
       for (const ParamWindow& w : windows) {
         double best = -kInf;
         for (const auto& a : all)
@@ -198,7 +198,8 @@ class TestMostProbable : public QObject {
         const QString where = QString("trial %1 window %2-%3").arg(trial).arg(w.min).arg(w.max);
         QVERIFY2(found.has_value() == (best > -kInf), qPrintable(where));
         if (!found) continue;
-        QVERIFY2(std::abs(found->score - best) < 1e-9, qPrintable(where + QString(": %1 vs %2").arg(found->score).arg(best)));
+        QVERIFY2(std::abs(found->score - best) < 1e-9,
+                 qPrintable(where + QString(": %1 vs %2").arg(found->score).arg(best)));
         QVERIFY2(found->params >= w.min && found->params <= w.max, qPrintable(where));
         QCOMPARE(found->params, zd::exactParams(found->genotype, shape.in_channels, shape.channels, shape.classes));
         QVERIFY(connected(found->genotype));
@@ -217,14 +218,14 @@ class TestMostProbable : public QObject {
       const bool phase2 = trial % 2 == 0;
       const ChoiceScores s = randomScores(rng, 1.0, phase2);
       const Genotype argmax = zd::deriveGenotype(toTensor(s.ops), phase2 ? toTensor(s.kernels) : torch::Tensor(),
-                                               phase2 ? toTensor(s.depths) : torch::Tensor(), kDepth);
+                                                 phase2 ? toTensor(s.depths) : torch::Tensor(), kDepth);
       const auto found = zd::mostProbableArchitecture(s, shape, std::nullopt);
       QVERIFY(found.has_value());
       QVERIFY(connected(found->genotype));
       if (!connected(argmax)) continue;
       ++compared;
-      QVERIFY2(found->genotype == argmax, qPrintable(QString::fromStdString(found->genotype.toString() + " vs " +
-                                                                           argmax.toString())));
+      QVERIFY2(found->genotype == argmax,
+               qPrintable(QString::fromStdString(found->genotype.toString() + " vs " + argmax.toString())));
     }
     QVERIFY(compared > 20);
   }

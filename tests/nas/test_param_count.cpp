@@ -88,9 +88,11 @@ class TestParamCount : public QObject {
     QTest::addColumn<int>("inChannels");
     QTest::addColumn<int>("classes");
     QTest::addColumn<qint64>("expected");
-    const QString all7 = "|nor_conv_7x7~0|+|nor_conv_7x7~0|nor_conv_7x7~1|+|nor_conv_7x7~0|nor_conv_7x7~1|nor_conv_7x7~2|";
+    const QString all7 =
+        "|nor_conv_7x7~0|+|nor_conv_7x7~0|nor_conv_7x7~1|+|nor_conv_7x7~0|nor_conv_7x7~1|nor_conv_7x7~2|";
     const QStringList mixed{kStage1, kStage2, kStage3};
-    QTest::newRow("all 7x7 depth 3") << QStringList{all7, all7, all7} << QList<int>{3, 3, 3} << 1 << 2 << qint64(4816146);
+    QTest::newRow("all 7x7 depth 3") << QStringList{all7, all7, all7} << QList<int>{3, 3, 3} << 1 << 2
+                                     << qint64(4816146);
     QTest::newRow("spec mix") << mixed << QList<int>{1, 2, 3} << 1 << 2 << qint64(807266);
     QTest::newRow("spec mix rgb 11") << mixed << QList<int>{1, 2, 3} << 3 << 11 << qint64(808139);
   }
@@ -103,8 +105,7 @@ class TestParamCount : public QObject {
     const Genotype g = fromCells(cells, depths);
     QCOMPARE(zd::exactParams(g, inChannels, 16, classes), expected);
     const Distributions d = oneHot(g, 3);
-    QCOMPARE(zd::expectedParams(d.alpha, d.beta, d.gamma, inChannels, 16, 3, classes).item<double>(),
-             double(expected));
+    QCOMPARE(zd::expectedParams(d.alpha, d.beta, d.gamma, inChannels, 16, 3, classes).item<double>(), double(expected));
   }
 
   void phaseOneExpectationUsesSevenBySevenAndFullDepth() {
@@ -132,10 +133,12 @@ class TestParamCount : public QObject {
         for (int in : {1, 3})
           for (int classes : {2, 11})
             for (int channels : {4, 16}) {
-              const double p = zd::expectedParams(d.alpha, d.beta, d.gamma, in, channels, cells, classes).item<double>();
+              const double p = zd::expectedParams(d.alpha, d.beta, d.gamma, in, channels, cells, classes)
+                                   .item<double>();
               QCOMPARE(p, double(zd::exactParams(g, in, channels, classes)));
-              const double p1 =
-                  zd::expectedParams(d.alpha, torch::Tensor(), torch::Tensor(), in, channels, cells, classes).item<double>();
+              const double p1 = zd::expectedParams(d.alpha, torch::Tensor(), torch::Tensor(), in, channels, cells,
+                                                   classes)
+                                    .item<double>();
               QCOMPARE(p1, double(zd::exactParams(g1, in, channels, classes)));
             }
       }
@@ -200,7 +203,8 @@ class TestParamCount : public QObject {
     QFETCH(int, gammaCols);
     QFETCH(QString, named);
     try {
-      zd::expectedParams(torch::zeros({18, alphaCols}), torch::zeros({betaRows, 3}), torch::zeros({3, gammaCols}), 1, 16, 3, 2);
+      zd::expectedParams(torch::zeros({18, alphaCols}), torch::zeros({betaRows, 3}), torch::zeros({3, gammaCols}), 1,
+                         16, 3, 2);
       QFAIL("expected ConfigError");
     } catch (const zd::ConfigError& e) {
       QVERIFY2(QString(e.what()).contains(named), e.what());

@@ -65,10 +65,11 @@ class TestSparsemax : public QObject {
           auto plus = z0.clone(), minus = z0.clone();
           plus[j] += eps;
           minus[j] -= eps;
-          const double numeric =
-              (zd::sparsemax(plus)[i].item<double>() - zd::sparsemax(minus)[i].item<double>()) / (2 * eps);
-          QVERIFY2(std::abs(analytic[j].item<double>() - numeric) < 1e-6,
-                   qPrintable(QString("dp%1/dz%2: %3 vs %4").arg(i).arg(j).arg(analytic[j].item<double>()).arg(numeric)));
+          const double numeric = (zd::sparsemax(plus)[i].item<double>() - zd::sparsemax(minus)[i].item<double>()) /
+                                 (2 * eps);
+          QVERIFY2(
+              std::abs(analytic[j].item<double>() - numeric) < 1e-6,
+              qPrintable(QString("dp%1/dz%2: %3 vs %4").arg(i).arg(j).arg(analytic[j].item<double>()).arg(numeric)));
         }
       }
     }

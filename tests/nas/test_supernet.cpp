@@ -178,7 +178,8 @@ class TestSupernet : public QObject {
   void discreteNetworkRunsDisconnectedCells() {
     zd::Genotype g;
     g.stages.resize(3);
-    for (auto& s : g.stages) s = zd::StageGenotype::fromString("|none~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_3x3~2|", 1);
+    for (auto& s : g.stages)
+      s = zd::StageGenotype::fromString("|none~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_3x3~2|", 1);
     QVERIFY(!g.stages[0].outputConnected());
     zd::DiscreteNetwork net(g, zd::DiscreteNetworkOptions{1, 2, 4});
     net->eval();

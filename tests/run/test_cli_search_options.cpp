@@ -74,23 +74,68 @@ class TestCliSearchOptions : public QObject {
   void helpShowsDefaults() {
     const auto parsed = parse({"--data", "a.npz"});
     const QString help = QString::fromStdString(parsed->search->help());
-    for (const char* shown : {"--epochs INT=50", "--switch-epoch INT=20", "--channels INT=16",
-                              "--t0 FLOAT=1.5", "--lr-min FLOAT=0.001", "--device TEXT=auto",
-                              "--rounds INT=10", "--lambda0 FLOAT=15"})
+    for (const char* shown : {"--epochs INT=50", "--switch-epoch INT=20", "--channels INT=16", "--t0 FLOAT=1.5",
+                              "--lr-min FLOAT=0.001", "--device TEXT=auto", "--rounds INT=10", "--lambda0 FLOAT=15"})
       QVERIFY2(help.contains(shown), qPrintable(shown + QString(" missing from:\n") + help));
   }
 
   void flagsSetTheirFields() {
-    const auto parsed = parse({"--data", "a.npz", "--epochs", "10", "--switch-epoch", "4",
-                               "--channels", "8", "--cells", "2", "--batch", "64", "--seed",
-                               "7", "--device", "cpu", "--threads", "2", "--t0", "2",
-                               "--t-decay", "0.5", "--t-every", "3", "--no-anneal", "--lr",
-                               "0.05", "--lr-min", "0.0005", "--arch-lr", "0.01", "--rounds",
-                               "5", "--mu-scale", "0.01", "--lambda0", "10", "--softmax",
-                               "--no-size-search", "--no-skip", "--no-flip", "--resize", "0",
-                               "--crop-padding", "2", "--arch-fraction", "0.3",
-                               "--checkpoint-every", "0", "--estimator", "darts1",
-                               "--precision", "bf16", "--no-cudnn-benchmark", "--out", "runs/x"});
+    const auto parsed = parse({"--data",
+                               "a.npz",
+                               "--epochs",
+                               "10",
+                               "--switch-epoch",
+                               "4",
+                               "--channels",
+                               "8",
+                               "--cells",
+                               "2",
+                               "--batch",
+                               "64",
+                               "--seed",
+                               "7",
+                               "--device",
+                               "cpu",
+                               "--threads",
+                               "2",
+                               "--t0",
+                               "2",
+                               "--t-decay",
+                               "0.5",
+                               "--t-every",
+                               "3",
+                               "--no-anneal",
+                               "--lr",
+                               "0.05",
+                               "--lr-min",
+                               "0.0005",
+                               "--arch-lr",
+                               "0.01",
+                               "--rounds",
+                               "5",
+                               "--mu-scale",
+                               "0.01",
+                               "--lambda0",
+                               "10",
+                               "--softmax",
+                               "--no-size-search",
+                               "--no-skip",
+                               "--no-flip",
+                               "--resize",
+                               "0",
+                               "--crop-padding",
+                               "2",
+                               "--arch-fraction",
+                               "0.3",
+                               "--checkpoint-every",
+                               "0",
+                               "--estimator",
+                               "darts1",
+                               "--precision",
+                               "bf16",
+                               "--no-cudnn-benchmark",
+                               "--out",
+                               "runs/x"});
     const zd::RunConfig c = parsed->resolve();
     const zd::SearchOptions& s = c.search;
     QCOMPARE(s.epochs, 10);
@@ -132,12 +177,12 @@ class TestCliSearchOptions : public QObject {
             "network": {"channels": 8}, "augment": {"flip": false}}})");
     const auto parsed = parse({"--config", file, "--epochs", "40", "--batch", "256"});
     const zd::RunConfig c = parsed->resolve();
-    QCOMPARE(c.search.epochs, 40);                    // flag over file
-    QCOMPARE(c.search.batch, 256);                    // flag equal to the default still wins
-    QCOMPARE(c.search.network.channels, 8);           // file over default
-    QCOMPARE(c.search.augment.flip, false);           // file, no flag given
-    QCOMPARE(c.data.path, std::string("file.npz"));   // file
-    QCOMPARE(c.search.switch_epoch, 20);              // default
+    QCOMPARE(c.search.epochs, 40);                   // flag over file
+    QCOMPARE(c.search.batch, 256);                   // flag equal to the default still wins
+    QCOMPARE(c.search.network.channels, 8);          // file over default
+    QCOMPARE(c.search.augment.flip, false);          // file, no flag given
+    QCOMPARE(c.data.path, std::string("file.npz"));  // file
+    QCOMPARE(c.search.switch_epoch, 20);             // default
   }
 
   void budgetValues_data() {
@@ -145,12 +190,18 @@ class TestCliSearchOptions : public QObject {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<double>("min");
     QTest::addColumn<double>("max");
-    QTest::newRow("small") << "small" << "small" << 0.0 << 0.0;
-    QTest::newRow("none") << "none" << "none" << 0.0 << 0.0;
-    QTest::newRow("k suffix") << "100k:300k" << "custom" << 100000.0 << 300000.0;
-    QTest::newRow("M suffix") << "1.5M:2M" << "custom" << 1500000.0 << 2000000.0;
-    QTest::newRow("plain counts") << "135000:200000" << "custom" << 135000.0 << 200000.0;
-    QTest::newRow("zero lower bound") << "0:176k" << "custom" << 0.0 << 176000.0;
+    QTest::newRow("small") << "small"
+                           << "small" << 0.0 << 0.0;
+    QTest::newRow("none") << "none"
+                          << "none" << 0.0 << 0.0;
+    QTest::newRow("k suffix") << "100k:300k"
+                              << "custom" << 100000.0 << 300000.0;
+    QTest::newRow("M suffix") << "1.5M:2M"
+                              << "custom" << 1500000.0 << 2000000.0;
+    QTest::newRow("plain counts") << "135000:200000"
+                                  << "custom" << 135000.0 << 200000.0;
+    QTest::newRow("zero lower bound") << "0:176k"
+                                      << "custom" << 0.0 << 176000.0;
   }
   void budgetValues() {
     QFETCH(QString, value);
@@ -167,16 +218,26 @@ class TestCliSearchOptions : public QObject {
   void badBudgetRejected_data() {
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("unknown preset") << "huge" << "expected none, small, medium, large or MIN:MAX";
-    QTest::newRow("custom without band") << "custom" << "expected none, small";
-    QTest::newRow("reversed") << "300k:100k" << "MIN must be below MAX";
-    QTest::newRow("equal") << "1M:1M" << "MIN must be below MAX";
-    QTest::newRow("three parts") << "1:2:3" << "must be parameter counts";
-    QTest::newRow("negative") << "-1:5" << "must be parameter counts";
-    QTest::newRow("suffix only") << "k:5" << "must be parameter counts";
-    QTest::newRow("lower-case m") << "1.5m:2M" << "must be parameter counts";
-    QTest::newRow("empty max") << "5:" << "must be parameter counts";
-    QTest::newRow("two dots") << "1.2.3:5" << "must be parameter counts";
+    QTest::newRow("unknown preset") << "huge"
+                                    << "expected none, small, medium, large or MIN:MAX";
+    QTest::newRow("custom without band") << "custom"
+                                         << "expected none, small";
+    QTest::newRow("reversed") << "300k:100k"
+                              << "MIN must be below MAX";
+    QTest::newRow("equal") << "1M:1M"
+                           << "MIN must be below MAX";
+    QTest::newRow("three parts") << "1:2:3"
+                                 << "must be parameter counts";
+    QTest::newRow("negative") << "-1:5"
+                              << "must be parameter counts";
+    QTest::newRow("suffix only") << "k:5"
+                                 << "must be parameter counts";
+    QTest::newRow("lower-case m") << "1.5m:2M"
+                                  << "must be parameter counts";
+    QTest::newRow("empty max") << "5:"
+                               << "must be parameter counts";
+    QTest::newRow("two dots") << "1.2.3:5"
+                              << "must be parameter counts";
   }
   void badBudgetRejected() {
     QFETCH(QString, value);
@@ -191,8 +252,7 @@ class TestCliSearchOptions : public QObject {
     }
     QCOMPARE(std::string(zd::nameOf(budget.preset)), std::string("none"));  // untouched
     // The parser refuses it too, before anything runs.
-    QVERIFY_THROWS_EXCEPTION(CLI::ValidationError,
-                             parse({"--data", "a.npz", "--budget", value.toStdString()}));
+    QVERIFY_THROWS_EXCEPTION(CLI::ValidationError, parse({"--data", "a.npz", "--budget", value.toStdString()}));
   }
 
   void budgetFlagOverridesFileBand() {
@@ -208,15 +268,13 @@ class TestCliSearchOptions : public QObject {
     QTest::addColumn<QString>("file");  // "" = no --config
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("bad flag value")
-        << "" << QStringList{"--data", "a.npz", "--epochs", "0"}
-        << "--epochs: config key 'search.epochs': must be at least 1, got 0";
+    QTest::newRow("bad flag value") << "" << QStringList{"--data", "a.npz", "--epochs", "0"}
+                                    << "--epochs: config key 'search.epochs': must be at least 1, got 0";
     QTest::newRow("bad device flag")
         << "" << QStringList{"--data", "a.npz", "--device", "gpu0"}
         << "--device: config key 'device': must be auto, cpu, cuda or cuda:N (N = GPU number), "
            "got \"gpu0\"";
-    QTest::newRow("no data") << "" << QStringList{}
-                             << "data.path is empty: give the data set with --data PATH";
+    QTest::newRow("no data") << "" << QStringList{} << "data.path is empty: give the data set with --data PATH";
     QTest::newRow("unknown key in file")
         << R"({"search": {"epohcs": 10}})" << QStringList{"--data", "a.npz"}
         << "FILE: config key 'search.epohcs' is unknown (did you mean 'search.epochs'?)";
@@ -249,21 +307,18 @@ class TestCliSearchOptions : public QObject {
     stored.out = "somewhere/else";
     zd::RunDirectory::create(run_path).writeConfig(stored);
 
-    const zd::RunConfig c =
-        parse({"--resume", run_path.string(), "--epochs", "80"})->resolve();
-    QCOMPARE(c.search.epochs, 80);                     // flag
-    QCOMPARE(c.search.network.channels, 8);            // the run's config
+    const zd::RunConfig c = parse({"--resume", run_path.string(), "--epochs", "80"})->resolve();
+    QCOMPARE(c.search.epochs, 80);           // flag
+    QCOMPARE(c.search.network.channels, 8);  // the run's config
     QCOMPARE(c.data.path, std::string("stored.npz"));
-    QCOMPARE(c.out, run_path.string());                // stays in its folder
+    QCOMPARE(c.out, run_path.string());  // stays in its folder
   }
 
   void resumeConflicts_data() {
     QTest::addColumn<QStringList>("extra");
     QTest::addColumn<QString>("message");
-    QTest::newRow("--config") << QStringList{"--config", "x.json"}
-                              << "--config and --resume cannot be combined";
-    QTest::newRow("--out") << QStringList{"--out", "runs/new"}
-                           << "--out and --resume cannot be combined";
+    QTest::newRow("--config") << QStringList{"--config", "x.json"} << "--config and --resume cannot be combined";
+    QTest::newRow("--out") << QStringList{"--out", "runs/new"} << "--out and --resume cannot be combined";
   }
   void resumeConflicts() {
     QFETCH(QStringList, extra);

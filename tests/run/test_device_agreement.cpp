@@ -24,12 +24,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#define REQUIRE_GPU()                                                                                     \
-  do {                                                                                                    \
-    if (!torch::cuda::is_available())                                                                     \
-      QSKIP(zd::builtWithCuda() ? "no CUDA GPU visible to this CUDA build of LibTorch"                     \
-                                : "this LibTorch is CPU-only (Debian's 1.13): build with "                 \
-                                  "packaging/setup_torch2.sh and run on a machine with an NVIDIA GPU");   \
+#define REQUIRE_GPU()                                                                                   \
+  do {                                                                                                  \
+    if (!torch::cuda::is_available())                                                                   \
+      QSKIP(zd::builtWithCuda() ? "no CUDA GPU visible to this CUDA build of LibTorch"                  \
+                                : "this LibTorch is CPU-only (Debian's 1.13): build with "              \
+                                  "packaging/setup_torch2.sh and run on a machine with an NVIDIA GPU"); \
   } while (0)
 
 const torch::Device kGpu(torch::kCUDA, 0);
@@ -123,7 +123,8 @@ class TestDeviceAgreement : public QObject {
   void checkpointsMoveBetweenDevices() {
     REQUIRE_GPU();
     const auto whole = search(search_data_, torch::kCPU, dir_ / "whole.pt", false);
-    for (const auto& [first, second] : {std::pair{torch::Device(torch::kCPU), kGpu}, std::pair{kGpu, torch::Device(torch::kCPU)}}) {
+    for (const auto& [first, second] :
+         {std::pair{torch::Device(torch::kCPU), kGpu}, std::pair{kGpu, torch::Device(torch::kCPU)}}) {
       const auto path = dir_ / ("moved_" + first.str() + ".pt");
       QVERIFY(search(search_data_, first, path, false, /*cut=*/true).result.cancelled);
       const auto resumed = search(search_data_, second, path, true);

@@ -70,8 +70,7 @@ class TestEventLog : public QObject {
       zd::EventLog log(log_);
       log.onEvent(zd::RunFinished{"|none~0|", 10, 1.0, false, {}, 0, {}, {}});
     }
-    QCOMPARE(namesOf(zd::readEventLog(log_)),
-             QStringList({"run_started", "checkpoint_written", "run_finished"}));
+    QCOMPARE(namesOf(zd::readEventLog(log_)), QStringList({"run_started", "checkpoint_written", "run_finished"}));
   }
 
   // Fragments are written as escaped strings, not raw strings: moc misreads a raw
@@ -103,8 +102,7 @@ class TestEventLog : public QObject {
       zd::EventLog log(log_);
       log.onEvent(zd::CheckpointWritten{20, "checkpoint.pt"});
     }
-    QCOMPARE(namesOf(zd::readEventLog(log_)),
-             QStringList({"phase_changed", "checkpoint_written"}));
+    QCOMPARE(namesOf(zd::readEventLog(log_)), QStringList({"phase_changed", "checkpoint_written"}));
   }
 
   void resumeAfterCrashOnTheFirstLine() {
@@ -119,7 +117,8 @@ class TestEventLog : public QObject {
   void damagedMiddleLineIsAnError_data() {
     QTest::addColumn<QString>("line");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("not JSON") << "{\"event\": \"phase_cha" << "not valid JSON";
+    QTest::newRow("not JSON") << "{\"event\": \"phase_cha"
+                              << "not valid JSON";
     QTest::newRow("missing field") << R"({"event": "phase_changed", "epoch": 1})"
                                    << "field 'phase' is missing";
   }
@@ -145,9 +144,7 @@ class TestEventLog : public QObject {
     }
   }
 
-  void missingFileIsAnIoError() {
-    QVERIFY_THROWS_EXCEPTION(zd::IoError, zd::readEventLog(dir_ / "none.jsonl"));
-  }
+  void missingFileIsAnIoError() { QVERIFY_THROWS_EXCEPTION(zd::IoError, zd::readEventLog(dir_ / "none.jsonl")); }
 
   void unwritableFolderIsAnIoError() {
     QVERIFY_THROWS_EXCEPTION(zd::IoError, zd::EventLog(dir_ / "no" / "such" / "events.jsonl"));

@@ -30,8 +30,7 @@ json parse(const QString& text) { return json::parse(text.toStdString()); }
 // {"search": {"epochs": 0}} from ("search.epochs", "0").
 json documentWith(const QString& dotted_key, const QString& value) {
   json doc = json::object();
-  doc[json::json_pointer("/" + QString(dotted_key).replace('.', '/').toStdString())] =
-      parse(value);
+  doc[json::json_pointer("/" + QString(dotted_key).replace('.', '/').toStdString())] = parse(value);
   return doc;
 }
 
@@ -88,8 +87,7 @@ class TestRunConfig : public QObject {
     zd::RunConfig base = withData();
     base.search.epochs = 30;
     base.search.network.channels = 8;
-    const zd::RunConfig config =
-        zd::runConfigFromJson(json{{"search", {{"batch", 64}}}}, base);
+    const zd::RunConfig config = zd::runConfigFromJson(json{{"search", {{"batch", 64}}}}, base);
     QCOMPARE(config.search.batch, 64);
     QCOMPARE(config.search.epochs, 30);
     QCOMPARE(config.search.network.channels, 8);
@@ -106,20 +104,34 @@ class TestRunConfig : public QObject {
   void boundaryValuesAccepted_data() {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
-    QTest::newRow("switch_epoch == epochs (no phase 2)") << "search.switch_epoch" << "50";
-    QTest::newRow("switch_epoch 0") << "search.switch_epoch" << "0";
-    QTest::newRow("resize 0 keeps the size") << "search.augment.resize" << "0";
-    QTest::newRow("decay 1") << "search.temperature.decay" << "1";
-    QTest::newRow("lr_min == lr") << "search.weights.lr_min" << "0.1";
-    QTest::newRow("cells 8") << "search.network.cells" << "8";
-    QTest::newRow("device cuda") << "device" << "\"cuda\"";
-    QTest::newRow("device cuda:12") << "device" << "\"cuda:12\"";
-    QTest::newRow("checkpoint never") << "search.checkpoint_every" << "0";
-    QTest::newRow("preset small") << "search.budget.preset" << "\"small\"";
-    QTest::newRow("derive argmax") << "search.derive" << "\"argmax\"";
-    QTest::newRow("fresh momentum") << "search.arch.perturbed_momentum" << "\"fresh\"";
-    QTest::newRow("projected penalty") << "search.arch.penalty_gradient" << "\"projected\"";
-    QTest::newRow("count step cap") << "search.arch.max_count_step" << "0.25";
+    QTest::newRow("switch_epoch == epochs (no phase 2)") << "search.switch_epoch"
+                                                         << "50";
+    QTest::newRow("switch_epoch 0") << "search.switch_epoch"
+                                    << "0";
+    QTest::newRow("resize 0 keeps the size") << "search.augment.resize"
+                                             << "0";
+    QTest::newRow("decay 1") << "search.temperature.decay"
+                             << "1";
+    QTest::newRow("lr_min == lr") << "search.weights.lr_min"
+                                  << "0.1";
+    QTest::newRow("cells 8") << "search.network.cells"
+                             << "8";
+    QTest::newRow("device cuda") << "device"
+                                 << "\"cuda\"";
+    QTest::newRow("device cuda:12") << "device"
+                                    << "\"cuda:12\"";
+    QTest::newRow("checkpoint never") << "search.checkpoint_every"
+                                      << "0";
+    QTest::newRow("preset small") << "search.budget.preset"
+                                  << "\"small\"";
+    QTest::newRow("derive argmax") << "search.derive"
+                                   << "\"argmax\"";
+    QTest::newRow("fresh momentum") << "search.arch.perturbed_momentum"
+                                    << "\"fresh\"";
+    QTest::newRow("projected penalty") << "search.arch.penalty_gradient"
+                                       << "\"projected\"";
+    QTest::newRow("count step cap") << "search.arch.max_count_step"
+                                    << "0.25";
   }
   void boundaryValuesAccepted() {
     QFETCH(QString, key);
@@ -130,59 +142,102 @@ class TestRunConfig : public QObject {
   void invalidValueNamesKey_data() {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
-    QTest::newRow("epochs 0") << "search.epochs" << "0";
-    QTest::newRow("switch after the end") << "search.switch_epoch" << "51";
-    QTest::newRow("switch negative") << "search.switch_epoch" << "-1";
-    QTest::newRow("channels 0") << "search.network.channels" << "0";
-    QTest::newRow("cells 9") << "search.network.cells" << "9";
-    QTest::newRow("batch 0") << "search.batch" << "0";
-    QTest::newRow("t0 0") << "search.temperature.t0" << "0";
-    QTest::newRow("decay 1.5") << "search.temperature.decay" << "1.5";
-    QTest::newRow("every 0") << "search.temperature.every" << "0";
-    QTest::newRow("lr 0") << "search.weights.lr" << "0";
-    QTest::newRow("lr_min above lr") << "search.weights.lr_min" << "0.5";
-    QTest::newRow("momentum 1") << "search.weights.momentum" << "1";
-    QTest::newRow("weight decay < 0") << "search.weights.weight_decay" << "-1e-4";
-    QTest::newRow("grad clip 0") << "search.weights.grad_clip" << "0";
-    QTest::newRow("arch lr 0") << "search.arch.lr" << "0";
-    QTest::newRow("beta1 1") << "search.arch.beta1" << "1";
-    QTest::newRow("beta2 < 0") << "search.arch.beta2" << "-0.1";
-    QTest::newRow("rounds 0") << "search.arch.rounds" << "0";
-    QTest::newRow("mu_scale 0") << "search.arch.mu_scale" << "0";
-    QTest::newRow("estimator") << "search.arch.estimator" << "\"darts9\"";
-    QTest::newRow("preset") << "search.budget.preset" << "\"huge\"";
-    QTest::newRow("custom without band") << "search.budget.preset" << "\"custom\"";
-    QTest::newRow("percentiles reversed") << "search.budget.small_lo" << "30";
-    QTest::newRow("percentile > 100") << "search.budget.large_hi" << "101";
-    QTest::newRow("lambda0 < 0") << "search.budget.lambda0" << "-1";
-    QTest::newRow("scale 0") << "search.budget.scale" << "0";
-    QTest::newRow("samples 5") << "search.budget.samples" << "5";
-    QTest::newRow("resize 4") << "search.augment.resize" << "4";
-    QTest::newRow("crop padding < 0") << "search.augment.crop_padding" << "-1";
-    QTest::newRow("checkpoint < 0") << "search.checkpoint_every" << "-1";
-    QTest::newRow("memory format") << "search.memory_format" << "\"nhwc\"";
-    QTest::newRow("parallel copies") << "search.parallel_copies" << "\"sometimes\"";
-    QTest::newRow("precision") << "search.precision" << "\"fp16\"";
-    QTest::newRow("derive") << "search.derive" << "\"sample\"";
-    QTest::newRow("derive band without a budget") << "search.derive" << "\"band\"";
-    QTest::newRow("perturbed momentum") << "search.arch.perturbed_momentum" << "\"zero\"";
-    QTest::newRow("penalty gradient") << "search.arch.penalty_gradient" << "\"half\"";
-    QTest::newRow("direct gradient") << "search.arch.direct_gradient" << "\"none\"";
-    QTest::newRow("count step < 0") << "search.arch.max_count_step" << "-0.5";
-    QTest::newRow("budget from run without a preset") << "search.budget.from_run" << "\"runs/free\"";
-    QTest::newRow("arch fraction 1") << "data.arch_fraction" << "1";
-    QTest::newRow("arch fraction 0") << "data.arch_fraction" << "0";
-    QTest::newRow("threads < 0") << "threads" << "-2";
-    QTest::newRow("device gpu") << "device" << "\"gpu\"";
-    QTest::newRow("device cuda:x") << "device" << "\"cuda:x\"";
+    QTest::newRow("epochs 0") << "search.epochs"
+                              << "0";
+    QTest::newRow("switch after the end") << "search.switch_epoch"
+                                          << "51";
+    QTest::newRow("switch negative") << "search.switch_epoch"
+                                     << "-1";
+    QTest::newRow("channels 0") << "search.network.channels"
+                                << "0";
+    QTest::newRow("cells 9") << "search.network.cells"
+                             << "9";
+    QTest::newRow("batch 0") << "search.batch"
+                             << "0";
+    QTest::newRow("t0 0") << "search.temperature.t0"
+                          << "0";
+    QTest::newRow("decay 1.5") << "search.temperature.decay"
+                               << "1.5";
+    QTest::newRow("every 0") << "search.temperature.every"
+                             << "0";
+    QTest::newRow("lr 0") << "search.weights.lr"
+                          << "0";
+    QTest::newRow("lr_min above lr") << "search.weights.lr_min"
+                                     << "0.5";
+    QTest::newRow("momentum 1") << "search.weights.momentum"
+                                << "1";
+    QTest::newRow("weight decay < 0") << "search.weights.weight_decay"
+                                      << "-1e-4";
+    QTest::newRow("grad clip 0") << "search.weights.grad_clip"
+                                 << "0";
+    QTest::newRow("arch lr 0") << "search.arch.lr"
+                               << "0";
+    QTest::newRow("beta1 1") << "search.arch.beta1"
+                             << "1";
+    QTest::newRow("beta2 < 0") << "search.arch.beta2"
+                               << "-0.1";
+    QTest::newRow("rounds 0") << "search.arch.rounds"
+                              << "0";
+    QTest::newRow("mu_scale 0") << "search.arch.mu_scale"
+                                << "0";
+    QTest::newRow("estimator") << "search.arch.estimator"
+                               << "\"darts9\"";
+    QTest::newRow("preset") << "search.budget.preset"
+                            << "\"huge\"";
+    QTest::newRow("custom without band") << "search.budget.preset"
+                                         << "\"custom\"";
+    QTest::newRow("percentiles reversed") << "search.budget.small_lo"
+                                          << "30";
+    QTest::newRow("percentile > 100") << "search.budget.large_hi"
+                                      << "101";
+    QTest::newRow("lambda0 < 0") << "search.budget.lambda0"
+                                 << "-1";
+    QTest::newRow("scale 0") << "search.budget.scale"
+                             << "0";
+    QTest::newRow("samples 5") << "search.budget.samples"
+                               << "5";
+    QTest::newRow("resize 4") << "search.augment.resize"
+                              << "4";
+    QTest::newRow("crop padding < 0") << "search.augment.crop_padding"
+                                      << "-1";
+    QTest::newRow("checkpoint < 0") << "search.checkpoint_every"
+                                    << "-1";
+    QTest::newRow("memory format") << "search.memory_format"
+                                   << "\"nhwc\"";
+    QTest::newRow("parallel copies") << "search.parallel_copies"
+                                     << "\"sometimes\"";
+    QTest::newRow("precision") << "search.precision"
+                               << "\"fp16\"";
+    QTest::newRow("derive") << "search.derive"
+                            << "\"sample\"";
+    QTest::newRow("derive band without a budget") << "search.derive"
+                                                  << "\"band\"";
+    QTest::newRow("perturbed momentum") << "search.arch.perturbed_momentum"
+                                        << "\"zero\"";
+    QTest::newRow("penalty gradient") << "search.arch.penalty_gradient"
+                                      << "\"half\"";
+    QTest::newRow("direct gradient") << "search.arch.direct_gradient"
+                                     << "\"none\"";
+    QTest::newRow("count step < 0") << "search.arch.max_count_step"
+                                    << "-0.5";
+    QTest::newRow("budget from run without a preset") << "search.budget.from_run"
+                                                      << "\"runs/free\"";
+    QTest::newRow("arch fraction 1") << "data.arch_fraction"
+                                     << "1";
+    QTest::newRow("arch fraction 0") << "data.arch_fraction"
+                                     << "0";
+    QTest::newRow("threads < 0") << "threads"
+                                 << "-2";
+    QTest::newRow("device gpu") << "device"
+                                << "\"gpu\"";
+    QTest::newRow("device cuda:x") << "device"
+                                   << "\"cuda:x\"";
   }
   void invalidValueNamesKey() {
     QFETCH(QString, key);
     QFETCH(QString, value);
     // "custom without band" fails on min_params; every other row on its own key.
-    const QString named = key == "search.budget.preset" && value == "\"custom\""
-                              ? "search.budget.min_params"
-                              : key;
+    const QString named = key == "search.budget.preset" && value == "\"custom\"" ? "search.budget.min_params" : key;
     const QString message = errorFor(documentWith(key, value));
     QVERIFY2(message.startsWith("config key '" + named + "': must be "), qPrintable(message));
   }
@@ -190,29 +245,23 @@ class TestRunConfig : public QObject {
   void wrongTypeMessage_data() {
     QTest::addColumn<QString>("doc");
     QTest::addColumn<QString>("message");
-    QTest::newRow("string for int")
-        << R"({"search": {"epochs": "ten"}})"
-        << R"(config key 'search.epochs': expected an integer, got "ten")";
-    QTest::newRow("fraction for int")
-        << R"({"search": {"epochs": 10.5}})"
-        << "config key 'search.epochs': expected an integer, got 10.5";
-    QTest::newRow("too large for int")
-        << R"({"search": {"batch": 1e12}})"
-        << "config key 'search.batch': expected an integer, got 1000000000000.0";
-    QTest::newRow("negative seed")
-        << R"({"search": {"seed": -1}})"
-        << "config key 'search.seed': expected a non-negative integer, got -1";
-    QTest::newRow("string for bool")
-        << R"({"search": {"size_search": "yes"}})"
-        << R"(config key 'search.size_search': expected true or false, got "yes")";
+    QTest::newRow("string for int") << R"({"search": {"epochs": "ten"}})"
+                                    << R"(config key 'search.epochs': expected an integer, got "ten")";
+    QTest::newRow("fraction for int") << R"({"search": {"epochs": 10.5}})"
+                                      << "config key 'search.epochs': expected an integer, got 10.5";
+    QTest::newRow("too large for int") << R"({"search": {"batch": 1e12}})"
+                                       << "config key 'search.batch': expected an integer, got 1000000000000.0";
+    QTest::newRow("negative seed") << R"({"search": {"seed": -1}})"
+                                   << "config key 'search.seed': expected a non-negative integer, got -1";
+    QTest::newRow("string for bool") << R"({"search": {"size_search": "yes"}})"
+                                     << R"(config key 'search.size_search': expected true or false, got "yes")";
     QTest::newRow("unknown distribution")
         << R"({"search": {"distribution": "tanh"}})"
         << R"(config key 'search.distribution': expected "sparsemax" or "softmax", got "tanh")";
     QTest::newRow("number for string") << R"({"device": 3})"
                                        << "config key 'device': expected a string, got 3";
-    QTest::newRow("string for number")
-        << R"({"search": {"weights": {"lr": "0.1"}}})"
-        << R"(config key 'search.weights.lr': expected a number, got "0.1")";
+    QTest::newRow("string for number") << R"({"search": {"weights": {"lr": "0.1"}}})"
+                                       << R"(config key 'search.weights.lr': expected a number, got "0.1")";
     QTest::newRow("number for group") << R"({"search": 5})"
                                       << "config key 'search': expected an object, got 5";
   }
@@ -225,12 +274,10 @@ class TestRunConfig : public QObject {
   void unknownKeySuggestion_data() {
     QTest::addColumn<QString>("doc");
     QTest::addColumn<QString>("message");
-    QTest::newRow("typo")
-        << R"({"search": {"epohcs": 10}})"
-        << "config key 'search.epohcs' is unknown (did you mean 'search.epochs'?)";
-    QTest::newRow("wrong level")
-        << R"({"epochs": 10})"
-        << "config key 'epochs' is unknown (did you mean 'search.epochs'?)";
+    QTest::newRow("typo") << R"({"search": {"epohcs": 10}})"
+                          << "config key 'search.epohcs' is unknown (did you mean 'search.epochs'?)";
+    QTest::newRow("wrong level") << R"({"epochs": 10})"
+                                 << "config key 'epochs' is unknown (did you mean 'search.epochs'?)";
     QTest::newRow("nested typo")
         << R"({"search": {"weights": {"lrmin": 0.01}}})"
         << "config key 'search.weights.lrmin' is unknown (did you mean 'search.weights.lr_min'?)";
@@ -250,14 +297,11 @@ class TestRunConfig : public QObject {
       zd::runConfigFromJson(json::object());
       QFAIL("expected ConfigError");
     } catch (const zd::ConfigError& e) {
-      QCOMPARE(QString(e.what()),
-               QString("data.path is empty: give the data set with --data PATH"));
+      QCOMPARE(QString(e.what()), QString("data.path is empty: give the data set with --data PATH"));
     }
   }
 
-  void topLevelMustBeObject() {
-    QVERIFY(errorFor(json::array()).contains("JSON object"));
-  }
+  void topLevelMustBeObject() { QVERIFY(errorFor(json::array()).contains("JSON object")); }
 };
 
 QTEST_GUILESS_MAIN(TestRunConfig)

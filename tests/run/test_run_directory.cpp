@@ -85,8 +85,7 @@ class TestRunDirectory : public QObject {
 
   void openNeedsConfig() {
     const QString message = ioErrorOf([&] { zd::RunDirectory::open(dir_); });
-    QCOMPARE(message, QString::fromStdString(dir_.string() +
-                                             " is not a run directory (no config.json)"));
+    QCOMPARE(message, QString::fromStdString(dir_.string() + " is not a run directory (no config.json)"));
   }
 
   void configRoundTripsPrettyAndAtomic() {
@@ -97,14 +96,18 @@ class TestRunDirectory : public QObject {
     const auto opened = zd::RunDirectory::open(dir_ / "r");
     QCOMPARE(zd::toJson(opened.readConfig()), zd::toJson(sampleConfig()));
     int files = 0;
-    for (const auto& e : fs::directory_iterator(run.path())) { (void)e; ++files; }
+    for (const auto& e : fs::directory_iterator(run.path())) {
+      (void)e;
+      ++files;
+    }
     QCOMPARE(files, 1);  // no temporary left behind
   }
 
   void badConfigNamesTheFile_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("not JSON") << "{\"search\": " << "not valid JSON";
+    QTest::newRow("not JSON") << "{\"search\": "
+                              << "not valid JSON";
     QTest::newRow("bad value") << R"({"data": {"path": "a.npz"}, "search": {"epochs": 0}})"
                                << "config key 'search.epochs': must be at least 1, got 0";
   }
@@ -118,8 +121,7 @@ class TestRunDirectory : public QObject {
       QFAIL("expected ConfigError");
     } catch (const zd::ConfigError& e) {
       const QString message = e.what();
-      QVERIFY2(message.startsWith(QString::fromStdString(run.configPath().string() + ": ")),
-               qPrintable(message));
+      QVERIFY2(message.startsWith(QString::fromStdString(run.configPath().string() + ": ")), qPrintable(message));
       QVERIFY2(message.contains(reason), qPrintable(message));
     }
   }

@@ -60,10 +60,10 @@ zd::RunConfig tinyConfig(const fs::path& data, const fs::path& out) {
   s.epochs = 3;
   s.switch_epoch = 1;
   s.batch = 16;
-  s.arch.rounds = 2;             // several architecture updates per epoch on 120 images
+  s.arch.rounds = 2;  // several architecture updates per epoch on 120 images
   s.temperature.every = 1;
   s.budget.preset = zd::BudgetPreset::Small;
-  s.budget.scale = 1e3;          // a tiny net's counts are ~10k: make the penalty felt
+  s.budget.scale = 1e3;  // a tiny net's counts are ~10k: make the penalty felt
   s.seed = 3;
   return c;
 }
@@ -151,7 +151,9 @@ class TestSearchEndToEnd : public QObject {
     QVERIFY(started.max_params > 0);
     QVERIFY2(outcome.result.params >= started.min_params && outcome.result.params <= started.max_params,
              qPrintable(QString("%1 params outside [%2, %3]")
-                            .arg(outcome.result.params).arg(started.min_params).arg(started.max_params)));
+                            .arg(outcome.result.params)
+                            .arg(started.min_params)
+                            .arg(started.max_params)));
     // ... by the in-band derivation, reported with the paper's argmax beside it
     // in the last event and in genotype.json.
     const auto end = std::get<zd::RunFinished>(ev.back());
@@ -199,7 +201,8 @@ class TestSearchEndToEnd : public QObject {
     QVERIFY(band.min < band.max && band.min >= double(space.min) && band.max <= double(space.max));
     zd::BudgetOptions small;
     small.preset = zd::BudgetPreset::Small;
-    QCOMPARE(zd::budgetFromRun(small, dir_ / "free", shape, 1, 7).min, double(space.min));  // small starts at the smallest
+    QCOMPARE(zd::budgetFromRun(small, dir_ / "free", shape, 1, 7).min,
+             double(space.min));  // small starts at the smallest
     // The whole run through the CLI's setting: the band in force is the one computed here.
     Recorder banded;
     auto from = tinyConfig(data_, dir_ / "from-free");

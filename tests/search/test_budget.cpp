@@ -45,7 +45,9 @@ class TestBudget : public QObject {
     QVERIFY(std::abs(p.grad().item<double>() - slope) < 1e-15);
     // Central finite difference agrees with autograd (the penalty is piecewise linear).
     const double h = 1.0;
-    const auto at = [&](double x) { return zd::budgetPenalty(torch::tensor(x, torch::kDouble), band, 1e6).item<double>(); };
+    const auto at = [&](double x) {
+      return zd::budgetPenalty(torch::tensor(x, torch::kDouble), band, 1e6).item<double>();
+    };
     QVERIFY(std::abs((at(params + h) - at(params - h)) / (2 * h) - slope) < 1e-12);
   }
 

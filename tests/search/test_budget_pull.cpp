@@ -23,11 +23,11 @@ Trace run(const std::function<void(zd::SearchOptions&)>& tweak, double t0 = 1.0)
   options.network.channels = 4;
   options.network.cells = 2;
   options.batch = 8;
-  options.arch.rounds = 1;          // an update every step
-  options.switch_epoch = 0;         // phase 2 (and the penalty) from the start
+  options.arch.rounds = 1;   // an update every step
+  options.switch_epoch = 0;  // phase 2 (and the penalty) from the start
   options.temperature.t0 = t0;
   options.parallel_copies = zd::ParallelCopies::Off;
-  options.budget.scale = 1e3;       // a tiny net's counts are ~10k: make the penalty felt
+  options.budget.scale = 1e3;  // a tiny net's counts are ~10k: make the penalty felt
   tweak(options);
   zd::SupernetOptions network;
   network.classes = 3;
@@ -84,10 +84,12 @@ class TestBudgetPull : public QObject {
       o.arch.weight_decay = 0;  // Adam would otherwise move A by the decay alone
     };
     const auto exact = run(cold, 1e-3);
-    const auto soft = run([&](zd::SearchOptions& o) {
-      cold(o);
-      o.arch.penalty_path = zd::PenaltyPath::Softmax;
-    }, 1e-3);
+    const auto soft = run(
+        [&](zd::SearchOptions& o) {
+          cold(o);
+          o.arch.penalty_path = zd::PenaltyPath::Softmax;
+        },
+        1e-3);
     qInfo("cold search: count fell by %.0f (sparsemax path), %.0f (softmax path)", drop(exact), drop(soft));
     QCOMPARE(drop(exact), 0.0);
     QVERIFY(drop(soft) > 0);

@@ -32,9 +32,7 @@ Snapshot runSearch(const std::string& parallel_copies, bool* parallel) {
   *parallel = engine.parallelCopies();
   std::mt19937_64 rng(7);
   torch::Generator data = at::detail::createCPUGenerator(11);
-  auto batch = [&] {
-    return std::make_pair(torch::rand({8, 1, 16, 16}, data), torch::randint(0, 3, {8}, data));
-  };
+  auto batch = [&] { return std::make_pair(torch::rand({8, 1, 16, 16}, data), torch::randint(0, 3, {8}, data)); };
   Snapshot s;
   for (int epoch = 0; epoch < 2; ++epoch) {  // phase 1, then phase 2 with the budget
     engine.beginEpoch(epoch);
@@ -63,7 +61,7 @@ class TestParallelCopies : public QObject {
     QVERIFY(!sequential_parallel);
     QVERIFY(parallel);
     QCOMPARE(side_by_side.losses.size(), sequential.losses.size());
-    QVERIFY(sequential.losses.size() > 12);  // the architecture was updated too
+    QVERIFY(sequential.losses.size() > 12);                // the architecture was updated too
     for (size_t i = 0; i < sequential.losses.size(); ++i)  // exactly: QCOMPARE on doubles is fuzzy
       QVERIFY2(side_by_side.losses[i] == sequential.losses[i], qPrintable(QString::number(i)));
     QCOMPARE(side_by_side.tensors.size(), sequential.tensors.size());
@@ -74,8 +72,7 @@ class TestParallelCopies : public QObject {
   }
 
   void autoTurnsOnForSmallZerothOrderCpuBatchesOnly() {
-    auto on = [](const std::string& setting, bool cpu, int threads, int batch,
-                 const std::string& estimator = "zo") {
+    auto on = [](const std::string& setting, bool cpu, int threads, int batch, const std::string& estimator = "zo") {
       zd::SearchOptions o;
       o.parallel_copies = *zd::enumFromName<zd::ParallelCopies>(setting);
       o.batch = batch;

@@ -123,7 +123,8 @@ class TestWeightStep : public QObject {
     const auto t = torch::arange(5);
     QVERIFY(zd::toDeviceAsync(t, torch::kCPU).is_same(t));  // nothing to copy
     std::vector<int> order;
-    zd::runOnTwoStreams(torch::kCPU, [&] { order.push_back(1); }, [&] { order.push_back(2); });
+    zd::runOnTwoStreams(
+        torch::kCPU, [&] { order.push_back(1); }, [&] { order.push_back(2); });
     QCOMPARE(order, (std::vector<int>{1, 2}));
     QCOMPARE(zd::peakDeviceBytes(torch::kCPU), int64_t{0});
   }

@@ -175,9 +175,9 @@ class TestZoEstimate : public QObject {
     qInfo("momentum copied: cosine %.3f, rms error of g.u %.3g; fresh: cosine %.3f, rms error %.3g (|truth| %.3g)",
           copied.cosine, copied.error_rms, fresh.cosine, fresh.error_rms, scale);
     QVERIFY2(copied.cosine > 0.9, qPrintable(QString::number(copied.cosine)));
-    QVERIFY(copied.error_rms < 0.02 * scale);       // exact along every u, up to O(μ)
+    QVERIFY(copied.error_rms < 0.02 * scale);  // exact along every u, up to O(μ)
     QVERIFY(fresh.error_rms > 100 * copied.error_rms);
-    QVERIFY(fresh.error_rms > scale);                // the u-independent term outweighs the signal
+    QVERIFY(fresh.error_rms > scale);  // the u-independent term outweighs the signal
     QVERIFY(fresh.cosine < copied.cosine);
   }
 

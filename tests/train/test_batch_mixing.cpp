@@ -57,11 +57,11 @@ class TestBatchMixing : public QObject {
     x[1].fill_(1.0);
     const zd::CutBox box{1, 3, 0, 2};
     const auto out = zd::cutmixImages(x, torch::tensor({1, 0}, torch::kLong), box);
-    QCOMPARE(out[0].sum().item<float>(), 4.0f);       // image 0 took a 2×2 box of ones
+    QCOMPARE(out[0].sum().item<float>(), 4.0f);  // image 0 took a 2×2 box of ones
     QCOMPARE(out[0][0][1][0].item<float>(), 1.0f);
     QCOMPARE(out[0][0][0][0].item<float>(), 0.0f);
-    QCOMPARE(out[1].sum().item<float>(), 12.0f);      // image 1 took a 2×2 box of zeros
-    QCOMPARE(x[0].sum().item<float>(), 0.0f);         // the input is untouched
+    QCOMPARE(out[1].sum().item<float>(), 12.0f);  // image 1 took a 2×2 box of zeros
+    QCOMPARE(x[0].sum().item<float>(), 0.0f);     // the input is untouched
   }
 
   void cutmixBoxSize() {

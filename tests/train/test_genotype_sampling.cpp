@@ -23,8 +23,8 @@ class TestGenotypeSampling : public QObject {
   void oneHotGivesTheArgmax() {
     zd::ArchDistributions d;
     d.alpha = oneHot(18, 5, {3, 1, 2, 0, 4, 3});  // per edge: kvconv, skip, 1x1, none, pool, kvconv
-    d.beta = oneHot(18, 3, {2});                    // 3x3
-    d.gamma = oneHot(3, 3, {1});                    // depth 2
+    d.beta = oneHot(18, 3, {2});                  // 3x3
+    d.gamma = oneHot(3, 3, {1});                  // depth 2
     std::mt19937_64 rng(1);
     const auto g = zd::sampleGenotype(d, 3, rng);
     for (const auto& stage : g.stages) {

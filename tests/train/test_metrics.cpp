@@ -57,8 +57,7 @@ class TestMetrics : public QObject {
     QTest::addColumn<double>("expected");
     QTest::newRow("perfect") << QList<double>{0.1, 0.2, 0.8, 0.9} << QList<qint64>{0, 0, 1, 1} << 1.0;
     QTest::newRow("reversed") << QList<double>{0.9, 0.8, 0.2, 0.1} << QList<qint64>{0, 0, 1, 1} << 0.0;
-    QTest::newRow("all scores equal") << QList<double>{0.5, 0.5, 0.5, 0.5, 0.5} << QList<qint64>{0, 1, 1, 0, 1}
-                                      << 0.5;
+    QTest::newRow("all scores equal") << QList<double>{0.5, 0.5, 0.5, 0.5, 0.5} << QList<qint64>{0, 1, 1, 0, 1} << 0.5;
     // Ranks 0.1→1, 0.35→2, 0.4→3, 0.8→4; positives 0.35, 0.8: R = 6,
     // U = 6 − 2·3/2 = 3, AUC = 3 / (2·2) = 0.75.
     QTest::newRow("one swapped pair") << QList<double>{0.1, 0.4, 0.35, 0.8} << QList<qint64>{0, 0, 1, 1} << 0.75;
@@ -68,8 +67,8 @@ class TestMetrics : public QObject {
                                          << 2.0 / 3.0;
     // Pairs (pos, neg): 0.7 vs {0.7, 0.1, 0.3} → ½ + 1 + 1; 0.2 vs them → 0 + 1 + 0.
     // U = 3.5 over 2·3 pairs → 7/12.
-    QTest::newRow("unsorted, imbalanced") << QList<double>{0.7, 0.7, 0.2, 0.1, 0.3} << QList<qint64>{1, 0, 1, 0, 0}
-                                          << 7.0 / 12.0;
+    QTest::newRow("unsorted, imbalanced")
+        << QList<double>{0.7, 0.7, 0.2, 0.1, 0.3} << QList<qint64>{1, 0, 1, 0, 0} << 7.0 / 12.0;
   }
   void binaryAucMatchesSklearn() {
     QFETCH(QList<double>, scores);
@@ -163,8 +162,8 @@ class TestMetrics : public QObject {
     QTest::addColumn<QList<int>>("absent");
     QTest::newRow("binary, only class 0") << Rows{{0.9, 0.1}, {0.2, 0.8}} << QList<qint64>{0, 0} << QList<int>{1};
     QTest::newRow("binary, only class 1") << Rows{{0.9, 0.1}, {0.2, 0.8}} << QList<qint64>{1, 1} << QList<int>{0};
-    QTest::newRow("3 classes, only class 2") << Rows{{0.2, 0.3, 0.5}, {0.1, 0.1, 0.8}} << QList<qint64>{2, 2}
-                                             << QList<int>{0, 1};
+    QTest::newRow("3 classes, only class 2")
+        << Rows{{0.2, 0.3, 0.5}, {0.1, 0.1, 0.8}} << QList<qint64>{2, 2} << QList<int>{0, 1};
   }
   void undefinedAuc() {
     QFETCH(Rows, rows);
@@ -223,17 +222,28 @@ class TestMetrics : public QObject {
   void rejectsInvalidInput_data() {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("message");
-    QTest::newRow("undefined") << "undefined" << "probabilities are undefined";
-    QTest::newRow("1-D probabilities") << "1d" << "must be [N, K]";
-    QTest::newRow("no samples") << "empty" << "no samples";
-    QTest::newRow("one class") << "k1" << "at least 2 classes";
-    QTest::newRow("label count") << "count" << "labels must be [3]";
-    QTest::newRow("label too large") << "high" << "label 3 is outside [0, 3)";
-    QTest::newRow("negative label") << "negative" << "label -1 is outside";
-    QTest::newRow("float labels") << "float labels" << "integer class indices";
-    QTest::newRow("integer probabilities") << "int probs" << "floating point";
-    QTest::newRow("NaN score") << "nan" << "sample 1: probability of class 2 is not finite";
-    QTest::newRow("logits") << "logits" << "not logits";
+    QTest::newRow("undefined") << "undefined"
+                               << "probabilities are undefined";
+    QTest::newRow("1-D probabilities") << "1d"
+                                       << "must be [N, K]";
+    QTest::newRow("no samples") << "empty"
+                                << "no samples";
+    QTest::newRow("one class") << "k1"
+                               << "at least 2 classes";
+    QTest::newRow("label count") << "count"
+                                 << "labels must be [3]";
+    QTest::newRow("label too large") << "high"
+                                     << "label 3 is outside [0, 3)";
+    QTest::newRow("negative label") << "negative"
+                                    << "label -1 is outside";
+    QTest::newRow("float labels") << "float labels"
+                                  << "integer class indices";
+    QTest::newRow("integer probabilities") << "int probs"
+                                           << "floating point";
+    QTest::newRow("NaN score") << "nan"
+                               << "sample 1: probability of class 2 is not finite";
+    QTest::newRow("logits") << "logits"
+                            << "not logits";
   }
   void rejectsInvalidInput() {
     QFETCH(QString, input);
@@ -286,9 +296,12 @@ class TestMetrics : public QObject {
   void jsonRejectsBadInput_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not an object") << "[1]" << "must be an object";
-    QTest::newRow("no confusion") << R"({"samples": 1})" << "'confusion' missing";
-    QTest::newRow("ragged confusion") << R"({"confusion": [[1, 0], [0]]})" << "'confusion' must be a K×K";
+    QTest::newRow("not an object") << "[1]"
+                                   << "must be an object";
+    QTest::newRow("no confusion") << R"({"samples": 1})"
+                                  << "'confusion' missing";
+    QTest::newRow("ragged confusion") << R"({"confusion": [[1, 0], [0]]})"
+                                      << "'confusion' must be a K×K";
     QTest::newRow("short precision")
         << R"({"confusion": [[1, 0], [0, 1]], "samples": 2, "accuracy": 1, "auc": 1, "auc_defined": true,
               "classes_absent": [], "precision": [1], "recall": [1, 1], "f1": [1, 1]})"

@@ -76,17 +76,28 @@ class TestTrainOptions : public QObject {
   void badInputNamesTheKey_data() {
     QTest::addColumn<QString>("document");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("unknown key") << R"({"epoch": 5})" << "config key 'train.epoch': unknown";
-    QTest::newRow("unknown nested key") << R"({"augment": {"size": 5}})" << "config key 'train.augment.size': unknown";
-    QTest::newRow("wrong type") << R"({"epochs": "many"})" << "config key 'train.epochs': expected an integer";
-    QTest::newRow("fraction") << R"({"epochs": 2.5})" << "config key 'train.epochs': expected an integer";
-    QTest::newRow("out of range") << R"({"epochs": 0})" << "config key 'train.epochs': must be at least 1, got 0";
-    QTest::newRow("negative seed") << R"({"seed": -1})" << "config key 'train.seed': expected a non-negative integer";
-    QTest::newRow("derive") << R"({"derive": "best"})" << "config key 'train.derive': expected \"argmax\" or \"sample\"";
-    QTest::newRow("group not object") << R"({"augment": 3})" << "config key 'train.augment': expected an object";
-    QTest::newRow("lr_min above lr") << R"({"lr_min": 0.5})" << "config key 'train.lr_min': must be between 0 and lr";
-    QTest::newRow("smoothing") << R"({"label_smoothing": 1})" << "config key 'train.label_smoothing'";
-    QTest::newRow("not an object") << R"([1])" << "config key 'train': expected an object";
+    QTest::newRow("unknown key") << R"({"epoch": 5})"
+                                 << "config key 'train.epoch': unknown";
+    QTest::newRow("unknown nested key") << R"({"augment": {"size": 5}})"
+                                        << "config key 'train.augment.size': unknown";
+    QTest::newRow("wrong type") << R"({"epochs": "many"})"
+                                << "config key 'train.epochs': expected an integer";
+    QTest::newRow("fraction") << R"({"epochs": 2.5})"
+                              << "config key 'train.epochs': expected an integer";
+    QTest::newRow("out of range") << R"({"epochs": 0})"
+                                  << "config key 'train.epochs': must be at least 1, got 0";
+    QTest::newRow("negative seed") << R"({"seed": -1})"
+                                   << "config key 'train.seed': expected a non-negative integer";
+    QTest::newRow("derive") << R"({"derive": "best"})"
+                            << "config key 'train.derive': expected \"argmax\" or \"sample\"";
+    QTest::newRow("group not object") << R"({"augment": 3})"
+                                      << "config key 'train.augment': expected an object";
+    QTest::newRow("lr_min above lr") << R"({"lr_min": 0.5})"
+                                     << "config key 'train.lr_min': must be between 0 and lr";
+    QTest::newRow("smoothing") << R"({"label_smoothing": 1})"
+                               << "config key 'train.label_smoothing'";
+    QTest::newRow("not an object") << R"([1])"
+                                   << "config key 'train': expected an object";
   }
   void badInputNamesTheKey() {
     QFETCH(QString, document);
@@ -108,8 +119,9 @@ class TestTrainOptions : public QObject {
     // A config without a train section (a search's older config.json) keeps the defaults.
     const auto older = zd::runConfigFromJson(json::parse(R"({"data": {"path": "x.npz"}})"));
     QCOMPARE(older.train.epochs, 300);
-    const QString message = configErrorMessage(
-        [] { zd::runConfigFromJson(json::parse(R"({"data": {"path": "x.npz"}, "train": {"batch": 0}})")); });
+    const QString message = configErrorMessage([] {
+      zd::runConfigFromJson(json::parse(R"({"data": {"path": "x.npz"}, "train": {"batch": 0}})"));
+    });
     QVERIFY2(message.startsWith("config key 'train.batch': must be at least 1"), qPrintable(message));
   }
 };

@@ -121,8 +121,8 @@ class TestTrainRun : public QObject {
     const auto archive = zd::archivePreviousTraining(out);
     QVERIFY(!archive.empty());
     QCOMPARE(archive.parent_path(), out / "retrain-archive");
-    for (const char* file : {"model.pt", "model.json", "train_curves.csv", "train_checkpoint.pt", "metrics.json",
-                             "report.md"}) {
+    for (const char* file :
+         {"model.pt", "model.json", "train_curves.csv", "train_checkpoint.pt", "metrics.json", "report.md"}) {
       QVERIFY2(fs::exists(archive / file), file);
       QVERIFY2(!fs::exists(out / file), file);
     }

@@ -90,15 +90,33 @@ class TestTrainedModel : public QObject {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");  // JSON; empty = remove the key
     QTest::addColumn<QString>("expected");
-    QTest::newRow("unknown") << "colour" << "1" << "model card: key 'colour' is unknown";
-    QTest::newRow("missing classes") << "classes" << "" << "model card: key 'classes' is missing";
-    QTest::newRow("classes type") << "classes" << "\"four\"" << "model card: key 'classes' must be an integer";
-    QTest::newRow("one class") << "classes" << "1" << "model card: key 'classes' must be at least 2";
-    QTest::newRow("channels 2") << "in_channels" << "2" << "model card: key 'in_channels' must be 1 or 3";
-    QTest::newRow("names count") << "class_names" << "[\"a\"]" << "model card: key 'class_names' must be an array of 4";
-    QTest::newRow("genotype") << "genotype" << "{\"stages\": []}" << "model card: key 'genotype' is malformed";
-    QTest::newRow("version") << "version" << "2" << "model card: key 'version' is 2";
-    QTest::newRow("pad") << "pad" << "\"yes\"" << "model card: key 'pad' must be true or false";
+    QTest::newRow("unknown") << "colour"
+                             << "1"
+                             << "model card: key 'colour' is unknown";
+    QTest::newRow("missing classes") << "classes"
+                                     << ""
+                                     << "model card: key 'classes' is missing";
+    QTest::newRow("classes type") << "classes"
+                                  << "\"four\""
+                                  << "model card: key 'classes' must be an integer";
+    QTest::newRow("one class") << "classes"
+                               << "1"
+                               << "model card: key 'classes' must be at least 2";
+    QTest::newRow("channels 2") << "in_channels"
+                                << "2"
+                                << "model card: key 'in_channels' must be 1 or 3";
+    QTest::newRow("names count") << "class_names"
+                                 << "[\"a\"]"
+                                 << "model card: key 'class_names' must be an array of 4";
+    QTest::newRow("genotype") << "genotype"
+                              << "{\"stages\": []}"
+                              << "model card: key 'genotype' is malformed";
+    QTest::newRow("version") << "version"
+                             << "2"
+                             << "model card: key 'version' is 2";
+    QTest::newRow("pad") << "pad"
+                         << "\"yes\""
+                         << "model card: key 'pad' must be true or false";
   }
   void badCardNamesTheKey() {
     QFETCH(QString, key);

@@ -28,16 +28,15 @@ struct CellEdge {
 
 // One stage's cell.
 struct CellGraph {
-  int stage = 0;                  // 0-based
-  int depth = 1;                  // cells in the stage (derived: argmax γ + 1)
-  QVector<double> depthWeights;   // γ distribution over depths 1..N; empty when not searched
-  QVector<CellEdge> edges;        // in edge order (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2), then op, kernel
+  int stage = 0;                 // 0-based
+  int depth = 1;                 // cells in the stage (derived: argmax γ + 1)
+  QVector<double> depthWeights;  // γ distribution over depths 1..N; empty when not searched
+  QVector<CellEdge> edges;       // in edge order (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2), then op, kernel
   // live[i]: node i lies on a path from the input (node 0) to the output (node 3);
   // nodes off every such path compute nothing the cell uses and are drawn greyed.
   std::array<bool, zd::kNodes> live{};
   bool operator==(const CellGraph& o) const {
-    return stage == o.stage && depth == o.depth && depthWeights == o.depthWeights && edges == o.edges &&
-           live == o.live;
+    return stage == o.stage && depth == o.depth && depthWeights == o.depthWeights && edges == o.edges && live == o.live;
   }
 };
 
@@ -49,4 +48,3 @@ QVector<CellGraph> cellsFromGenotype(const zd::Genotype& genotype);
 // (7×7 alone when β is empty, phase 1). Depth is argmax γ + 1, or `maxDepth` when γ
 // is empty. Rows that are missing or malformed give no edges.
 QVector<CellGraph> cellsFromDistributions(const zd::ArchDistributions& distributions, int maxDepth);
-

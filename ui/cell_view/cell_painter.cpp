@@ -16,14 +16,14 @@ using namespace zd;  // the engine's value types (events, search-space constants
 namespace {
 
 // Layout proportions, relative to the height of one stage's box.
-constexpr double kTitleShare = 0.16;   // title line
-constexpr double kNodeShare = 0.075;   // node radius
-constexpr double kSpan2Bend = -0.26;   // 2-node spans arc upwards
-constexpr double kSpan3Bend = 0.30;    // the 0→3 span arcs downwards
-constexpr double kFanStep = 0.085;     // distance between parallel ops on one pair
-constexpr double kMinWidth = 1.0;      // pen width of a near-zero probability
-constexpr double kMaxExtraWidth = 5.0; // added at probability 1
-constexpr int kStageHeight = 230;      // preferred size of one stage, pixels
+constexpr double kTitleShare = 0.16;    // title line
+constexpr double kNodeShare = 0.075;    // node radius
+constexpr double kSpan2Bend = -0.26;    // 2-node spans arc upwards
+constexpr double kSpan3Bend = 0.30;     // the 0→3 span arcs downwards
+constexpr double kFanStep = 0.085;      // distance between parallel ops on one pair
+constexpr double kMinWidth = 1.0;       // pen width of a near-zero probability
+constexpr double kMaxExtraWidth = 5.0;  // added at probability 1
+constexpr int kStageHeight = 230;       // preferred size of one stage, pixels
 constexpr int kStageWidth = 720;
 
 QString weightText(double w) { return QString::number(w, 'f', 2); }
@@ -50,8 +50,8 @@ QColor opColour(int op, int kernel) {
   switch (static_cast<Op>(op)) {
     case Op::Skip: return QColor(90, 110, 140);
     case Op::Conv1x1: return QColor(230, 126, 34);
-    case Op::KernelConv: return kernel == 3 ? QColor(88, 180, 92) : kernel == 5 ? QColor(46, 139, 87)
-                                                                                : QColor(20, 90, 50);
+    case Op::KernelConv:
+      return kernel == 3 ? QColor(88, 180, 92) : kernel == 5 ? QColor(46, 139, 87) : QColor(20, 90, 50);
     case Op::AvgPool: return QColor(142, 68, 173);
     case Op::None: break;
   }
@@ -100,7 +100,8 @@ void paintCell(QPainter& painter, const CellGraph& cell, const QRectF& box) {
   if (!cell.depthWeights.isEmpty()) {
     QStringList weights;
     for (double w : cell.depthWeights) weights << weightText(w);
-    title += QStringLiteral("   (γ over 1..%1: %2)").arg(cell.depthWeights.size()).arg(weights.join(QStringLiteral(" · ")));
+    title +=
+        QStringLiteral("   (γ over 1..%1: %2)").arg(cell.depthWeights.size()).arg(weights.join(QStringLiteral(" · ")));
   }
   QFont titleFont = painter.font();
   titleFont.setBold(true);
@@ -145,8 +146,10 @@ void paintCell(QPainter& painter, const CellGraph& cell, const QRectF& box) {
     painter.setPen(live ? Qt::black : Qt::gray);
     painter.drawText(QRectF(layout.nodes[i] - QPointF(r, r), QSizeF(2 * r, 2 * r)), Qt::AlignCenter,
                      QString::number(i));
-    const QString role = i == 0 ? QStringLiteral("input") : i == kNodes - 1 ? QStringLiteral("output")
-                                                       : live ? QString() : QStringLiteral("unused");
+    const QString role = i == 0            ? QStringLiteral("input")
+                         : i == kNodes - 1 ? QStringLiteral("output")
+                         : live            ? QString()
+                                           : QStringLiteral("unused");
     if (!role.isEmpty())
       painter.drawText(QRectF(layout.nodes[i].x() - 3 * r, layout.nodes[i].y() - 2.6 * r, 6 * r, 1.4 * r),
                        Qt::AlignCenter, role);

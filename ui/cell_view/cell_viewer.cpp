@@ -83,19 +83,16 @@ void CellViewer::setGenotype(const zd::Genotype& genotype) {
 
 void CellViewer::setDistributions(const ArchDistributions& distributions, int maxDepth) {
   display(cellsFromDistributions(distributions, maxDepth),
-       tr("Current search distributions: every op with nonzero probability, line width by probability."));
+          tr("Current search distributions: every op with nonzero probability, line width by probability."));
 }
 
 void CellViewer::updateFromModel() {
   if (!model_) return;
   const RunPlotData& d = model_->data();
   const bool haveDistributions = !d.latest.alpha.empty();
-  if (source_ == Source::Distributions && haveDistributions)
-    setDistributions(d.latest, model_->maxDepth());
-  else if (!d.genotype.empty())
-    setGenotype(d.genotype);
-  else
-    display({}, tr("The architecture appears after the first architecture update."));
+  if (source_ == Source::Distributions && haveDistributions) setDistributions(d.latest, model_->maxDepth());
+  else if (!d.genotype.empty()) setGenotype(d.genotype);
+  else display({}, tr("The architecture appears after the first architecture update."));
 }
 
 bool CellViewer::savePng(const QString& path, QString* error) const {
@@ -123,13 +120,11 @@ bool CellViewer::saveSvg(const QString& path, QString* error) const {
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(QStringLiteral("ZO-DARTS++ cells"));
     QPainter painter;
-    if (!painter.begin(&svg))
-      return fail(error, tr("%1: cannot start the SVG renderer").arg(path));
+    if (!painter.begin(&svg)) return fail(error, tr("%1: cannot start the SVG renderer").arg(path));
     paintCells(painter, cells(), QRectF(QPointF(0, 0), size));
     painter.end();
   }
-  if (!file.commit())
-    return fail(error, tr("%1: cannot write the SVG picture (%2)").arg(path, file.errorString()));
+  if (!file.commit()) return fail(error, tr("%1: cannot write the SVG picture (%2)").arg(path, file.errorString()));
   return true;
 }
 
@@ -139,7 +134,8 @@ void CellViewer::saveWithDialog() {
                                               tr("PNG image (*.png);;SVG drawing (*.svg)"), &filter);
   if (path.isEmpty()) return;
   const bool svg = path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive) ||
-                   (filter.contains(QLatin1String("svg")) && !path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive));
+                   (filter.contains(QLatin1String("svg")) &&
+                    !path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive));
   if (svg && !path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) path += QLatin1String(".svg");
   QString error;
   if (!(svg ? saveSvg(path, &error) : savePng(path, &error)))

@@ -17,8 +17,8 @@ constexpr double kLastPointSize = 13;  // the latest epoch stands out
 const QCPScatterStyle::ScatterShape kOverlayShapes[] = {QCPScatterStyle::ssTriangle, QCPScatterStyle::ssSquare,
                                                         QCPScatterStyle::ssDiamond, QCPScatterStyle::ssCross,
                                                         QCPScatterStyle::ssStar};
-const QColor kOverlayColours[] = {QColor(200, 60, 60), QColor(60, 120, 200), QColor(230, 150, 30),
-                                  QColor(120, 80, 170), QColor(40, 150, 130)};
+const QColor kOverlayColours[] = {QColor(200, 60, 60), QColor(60, 120, 200), QColor(230, 150, 30), QColor(120, 80, 170),
+                                  QColor(40, 150, 130)};
 
 // Viridis-like stops (dark purple → yellow): ordered in lightness, readable in grey,
 // and QCustomPlot 2.1 has no such preset.
@@ -39,8 +39,8 @@ QVector<double> percent(const QVector<double>& v) {
   return out;
 }
 
-QCPGraph* addPoints(QCustomPlot* plot, const QVector<double>& x, const QVector<double>& y,
-                    const QCPScatterStyle& style, const QPen& line) {
+QCPGraph* addPoints(QCustomPlot* plot, const QVector<double>& x, const QVector<double>& y, const QCPScatterStyle& style,
+                    const QPen& line) {
   QCPGraph* g = plot->addGraph();
   g->setData(x, y, /*alreadySorted=*/false);
   g->setScatterStyle(style);
@@ -96,10 +96,12 @@ void AccuracySizePlot::refresh(const RunPlotData& data, const QVector<OverlayRun
   for (int i = 0; i < n; ++i) {
     const QColor c = colourScale_->gradient().color(data.epoch[i], QCPRange(0, lastEpoch));
     const double size = i == n - 1 ? kLastPointSize : kPointSize;
-    addPoints(plot_, {data.derivedParams[i]}, {acc[i]}, QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(Qt::black, 0.5), c, size),
-              QPen(Qt::NoPen))->removeFromLegend();
-    addPoints(plot_, {data.expectedParams[i]}, {acc[i]}, QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(c, 2), Qt::NoBrush, size),
-              QPen(Qt::NoPen))->removeFromLegend();
+    addPoints(plot_, {data.derivedParams[i]}, {acc[i]},
+              QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(Qt::black, 0.5), c, size), QPen(Qt::NoPen))
+        ->removeFromLegend();
+    addPoints(plot_, {data.expectedParams[i]}, {acc[i]},
+              QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(c, 2), Qt::NoBrush, size), QPen(Qt::NoPen))
+        ->removeFromLegend();
   }
 
   // Other runs on the same data, and the trade-off curve through every run's last epoch.

@@ -14,7 +14,8 @@ namespace {
 Matrix stageRows(const Matrix& m, int stage) {
   const size_t begin = static_cast<size_t>(stage) * kEdges;
   if (m.size() < begin + kEdges) return {};
-  return Matrix(m.begin() + static_cast<std::ptrdiff_t>(begin), m.begin() + static_cast<std::ptrdiff_t>(begin + kEdges));
+  return Matrix(m.begin() + static_cast<std::ptrdiff_t>(begin),
+                m.begin() + static_cast<std::ptrdiff_t>(begin + kEdges));
 }
 
 QStringList opLabels(bool kernelSearched) {

@@ -7,17 +7,17 @@
 
 namespace {
 
-constexpr int kTitleHeight = 18;   // pixels above the grid
-constexpr int kHeaderHeight = 16;  // column labels
-constexpr int kRowLabelWidth = 42; // row labels left of the grid
+constexpr int kTitleHeight = 18;    // pixels above the grid
+constexpr int kHeaderHeight = 16;   // column labels
+constexpr int kRowLabelWidth = 42;  // row labels left of the grid
 constexpr int kCellMinW = 34, kCellMinH = 16;
 constexpr int kCellPrefW = 52, kCellPrefH = 22;
 
 // A perceptually ordered scale (light yellow → dark blue) through viridis-like stops:
 // darker means more probable, and no stop is grey, which is reserved for exact zeros.
 QColor scale(double p) {
-  static const QColor stops[] = {QColor(253, 231, 37), QColor(94, 201, 98), QColor(33, 145, 140),
-                                 QColor(59, 82, 139), QColor(68, 1, 84)};
+  static const QColor stops[] = {QColor(253, 231, 37), QColor(94, 201, 98), QColor(33, 145, 140), QColor(59, 82, 139),
+                                 QColor(68, 1, 84)};
   constexpr int n = sizeof(stops) / sizeof(stops[0]);
   const double x = std::clamp(p, 0.0, 1.0) * (n - 1);
   const int i = std::min(static_cast<int>(x), n - 2);
@@ -101,8 +101,7 @@ void DistributionHeatMap::paintEvent(QPaintEvent*) {
   painter.setFont(small);
   for (int c = 0; c < cols && c < columnLabels_.size(); ++c) {
     const QRectF cell = cellRect(0, c);
-    painter.drawText(QRectF(cell.left(), kTitleHeight, cell.width(), kHeaderHeight), Qt::AlignCenter,
-                     columnLabels_[c]);
+    painter.drawText(QRectF(cell.left(), kTitleHeight, cell.width(), kHeaderHeight), Qt::AlignCenter, columnLabels_[c]);
   }
   for (int r = 0; r < rows; ++r) {
     const QRectF rowCell = cellRect(r, 0);
@@ -122,8 +121,9 @@ void DistributionHeatMap::paintEvent(QPaintEvent*) {
       }
       // Text in whichever of black/white reads on this fill.
       painter.setPen(fill.lightnessF() > 0.55 ? Qt::black : Qt::white);
-      const QString text = p >= 0.995 ? QStringLiteral("1") : p < 0.005 ? QStringLiteral("<.01")
-                                                                        : QString::number(p, 'f', 2).mid(1);
+      const QString text = p >= 0.995  ? QStringLiteral("1")
+                           : p < 0.005 ? QStringLiteral("<.01")
+                                       : QString::number(p, 'f', 2).mid(1);
       if (cell.width() >= 24) painter.drawText(cell, Qt::AlignCenter, text);
     }
   }

@@ -21,16 +21,15 @@ QString legendHtml() {
   for (int o = 0; o < kOps; ++o) {
     const QString name = QString::fromStdString(opName(static_cast<Op>(o)));
     parts << QStringLiteral("<span style='color:%1'>&#9632;</span> %2")
-                 .arg(opColour(o, kKernelSizes[0]).name(), o == static_cast<int>(Op::KernelConv)
-                                                               ? QStringLiteral("nor_conv_k×k") : name);
+                 .arg(opColour(o, kKernelSizes[0]).name(),
+                      o == static_cast<int>(Op::KernelConv) ? QStringLiteral("nor_conv_k×k") : name);
   }
   return parts.join(QStringLiteral("&nbsp;&nbsp; "));
 }
 
 }  // namespace
 
-EdgeHistoryPlot::EdgeHistoryPlot(QWidget* parent)
-    : QWidget(parent), stageBox_(new QComboBox), plot_(new QCustomPlot) {
+EdgeHistoryPlot::EdgeHistoryPlot(QWidget* parent) : QWidget(parent), stageBox_(new QComboBox), plot_(new QCustomPlot) {
   for (int s = 0; s < kStages; ++s) stageBox_->addItem(tr("Stage %1").arg(s + 1));
   connect(stageBox_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { redraw(); });
 

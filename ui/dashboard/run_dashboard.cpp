@@ -99,10 +99,11 @@ void RunDashboard::addSiblingRuns() {
   if (!model_) return;
   const QStringList runs = model_->siblingRunsWithSameData();
   if (runs.isEmpty()) {
-    QMessageBox::information(this, tr("Overlay runs"),
-                             model_->runDirectory().isEmpty()
-                                 ? tr("This run's folder is not known yet.")
-                                 : tr("No other run folder next to %1 searched the same data.").arg(model_->runDirectory()));
+    QMessageBox::information(
+        this, tr("Overlay runs"),
+        model_->runDirectory().isEmpty()
+            ? tr("This run's folder is not known yet.")
+            : tr("No other run folder next to %1 searched the same data.").arg(model_->runDirectory()));
     return;
   }
   QStringList problems;

@@ -16,16 +16,16 @@
 // Where the run is inside its epochs; step progress is live-only (events.jsonl
 // does not keep it), so this is not part of the replayable RunPlotData.
 struct RunProgress {
-  int epoch = 0;        // current (or last) epoch, 0-based
-  int step = 0;         // steps done in it
-  int steps = 0;        // steps per epoch, 0 when unknown
-  double fraction = 0;  // share of the run's epochs done, [0, 1]
+  int epoch = 0;           // current (or last) epoch, 0-based
+  int step = 0;            // steps done in it
+  int steps = 0;           // steps per epoch, 0 when unknown
+  double fraction = 0;     // share of the run's epochs done, [0, 1]
   double etaSeconds = -1;  // estimated seconds left; -1 when unknown
 };
 
 // Epoch points of another run on the same data, drawn on the accuracy-vs-size plot.
 struct OverlayRun {
-  QString name;     // the run folder's name
+  QString name;  // the run folder's name
   QString runDir;
   QVector<double> epoch, archAccuracy, derivedParams, expectedParams;
   double minParams = 0, maxParams = 0;  // its budget band
@@ -103,6 +103,6 @@ class RunModel : public QObject {
   int configCells_ = 0;
   QTimer timer_;
   bool dirty_ = false;
-  QElapsedTimer epochClock_;  // since this epoch's first step, for an ETA before any epoch ends
+  QElapsedTimer epochClock_;    // since this epoch's first step, for an ETA before any epoch ends
   QElapsedTimer retrainClock_;  // the same for the retraining's epochs
 };

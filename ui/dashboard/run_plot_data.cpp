@@ -79,8 +79,8 @@ struct Fold {
     d.phaseChangeEpoch = e.epoch;
   }
   void operator()(const EpochFinished& e) {
-    truncateFrom(e.epoch, d.epoch, d.trainLoss, d.trainAccuracy, d.archLoss, d.archAccuracy,
-                 d.derivedParams, d.expectedParams, d.epochSeconds, d.computeFraction, d.argmaxEpochParams);
+    truncateFrom(e.epoch, d.epoch, d.trainLoss, d.trainAccuracy, d.archLoss, d.archAccuracy, d.derivedParams,
+                 d.expectedParams, d.epochSeconds, d.computeFraction, d.argmaxEpochParams);
     d.epoch.append(e.epoch);
     d.trainLoss.append(e.train_loss);
     d.trainAccuracy.append(e.train_accuracy);
@@ -162,28 +162,26 @@ void applyEvent(RunPlotData& data, const JobEvent& event) { std::visit(Fold{data
 
 bool RunPlotData::operator==(const RunPlotData& o) const {
   return state == o.state && device == o.device && failure == o.failure && epochs == o.epochs &&
-         startEpoch == o.startEpoch && classes == o.classes && channels == o.channels &&
-         minParams == o.minParams && maxParams == o.maxParams && supernetParams == o.supernetParams &&
-         phase == o.phase && phaseChangeEpoch == o.phaseChangeEpoch && checkpointEpoch == o.checkpointEpoch &&
+         startEpoch == o.startEpoch && classes == o.classes && channels == o.channels && minParams == o.minParams &&
+         maxParams == o.maxParams && supernetParams == o.supernetParams && phase == o.phase &&
+         phaseChangeEpoch == o.phaseChangeEpoch && checkpointEpoch == o.checkpointEpoch &&
          finalParams == o.finalParams && totalSeconds == o.totalSeconds && derivation == o.derivation &&
          argmaxGenotype == o.argmaxGenotype && argmaxParams == o.argmaxParams &&
-         derivationChanges == o.derivationChanges && scheduleEpoch == o.scheduleEpoch &&
-         temperature == o.temperature && lr == o.lr && lambda == o.lambda && epoch == o.epoch &&
-         trainLoss == o.trainLoss && trainAccuracy == o.trainAccuracy && archLoss == o.archLoss &&
-         archAccuracy == o.archAccuracy && derivedParams == o.derivedParams &&
-         expectedParams == o.expectedParams && epochSeconds == o.epochSeconds &&
-         computeFraction == o.computeFraction && argmaxEpochParams == o.argmaxEpochParams &&
-         genotype == o.genotype && depths == o.depths &&
-         update == o.update && updateEpoch == o.updateEpoch && updateExpectedParams == o.updateExpectedParams &&
-         updatePenalty == o.updatePenalty && updateArchLoss == o.updateArchLoss &&
-         alphaHistory == o.alphaHistory && retrainGenotype == o.retrainGenotype &&
-         retrainParams == o.retrainParams && retrainEpochs == o.retrainEpochs &&
-         retrainRunning == o.retrainRunning && retrainCancelled == o.retrainCancelled &&
-         retrainBestEpoch == o.retrainBestEpoch && retrainBestValAccuracy == o.retrainBestValAccuracy &&
-         retrainEpoch == o.retrainEpoch && retrainLr == o.retrainLr && retrainLoss == o.retrainLoss &&
-         retrainAccuracy == o.retrainAccuracy && retrainValLoss == o.retrainValLoss &&
-         retrainValAccuracy == o.retrainValAccuracy &&
-         retrainEpochSeconds == o.retrainEpochSeconds && retrainFailure == o.retrainFailure && sameDistributions(latest, o.latest);
+         derivationChanges == o.derivationChanges && scheduleEpoch == o.scheduleEpoch && temperature == o.temperature &&
+         lr == o.lr && lambda == o.lambda && epoch == o.epoch && trainLoss == o.trainLoss &&
+         trainAccuracy == o.trainAccuracy && archLoss == o.archLoss && archAccuracy == o.archAccuracy &&
+         derivedParams == o.derivedParams && expectedParams == o.expectedParams && epochSeconds == o.epochSeconds &&
+         computeFraction == o.computeFraction && argmaxEpochParams == o.argmaxEpochParams && genotype == o.genotype &&
+         depths == o.depths && update == o.update && updateEpoch == o.updateEpoch &&
+         updateExpectedParams == o.updateExpectedParams && updatePenalty == o.updatePenalty &&
+         updateArchLoss == o.updateArchLoss && alphaHistory == o.alphaHistory && retrainGenotype == o.retrainGenotype &&
+         retrainParams == o.retrainParams && retrainEpochs == o.retrainEpochs && retrainRunning == o.retrainRunning &&
+         retrainCancelled == o.retrainCancelled && retrainBestEpoch == o.retrainBestEpoch &&
+         retrainBestValAccuracy == o.retrainBestValAccuracy && retrainEpoch == o.retrainEpoch &&
+         retrainLr == o.retrainLr && retrainLoss == o.retrainLoss && retrainAccuracy == o.retrainAccuracy &&
+         retrainValLoss == o.retrainValLoss && retrainValAccuracy == o.retrainValAccuracy &&
+         retrainEpochSeconds == o.retrainEpochSeconds && retrainFailure == o.retrainFailure &&
+         sameDistributions(latest, o.latest);
 }
 
 QString describeRunState(RunState state) {

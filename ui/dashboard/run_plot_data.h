@@ -18,24 +18,24 @@ struct RunPlotData {
   // --- the run (run_started, run_finished, run_failed)
   RunState state = RunState::NotStarted;
   QString device;
-  QString failure;             // run_failed's message
-  int epochs = 0;              // epochs the run is set to search
-  int startEpoch = 0;          // first epoch of the latest (possibly resumed) session
+  QString failure;     // run_failed's message
+  int epochs = 0;      // epochs the run is set to search
+  int startEpoch = 0;  // first epoch of the latest (possibly resumed) session
   int classes = 0;
   int channels = 0;
-  double minParams = 0;        // budget band; both 0 when the run has none
+  double minParams = 0;  // budget band; both 0 when the run has none
   double maxParams = 0;
   double supernetParams = 0;
   int phase = 1;
-  int phaseChangeEpoch = -1;   // epoch phase 2 began, -1 before
-  int checkpointEpoch = -1;    // last epoch a checkpoint holds, -1 when none yet
-  double finalParams = 0;      // run_finished's parameter count (the derived architecture)
+  int phaseChangeEpoch = -1;  // epoch phase 2 began, -1 before
+  int checkpointEpoch = -1;   // last epoch a checkpoint holds, -1 when none yet
+  double finalParams = 0;     // run_finished's parameter count (the derived architecture)
   double totalSeconds = 0;
   // How run_finished's architecture was derived (§6); all empty / 0 in logs from
   // before the in-band derivation.
-  QString derivation;          // "argmax" or "in-band"
-  zd::Genotype argmaxGenotype;  // the paper's argmax architecture
-  double argmaxParams = 0;     // its parameter count
+  QString derivation;             // "argmax" or "in-band"
+  zd::Genotype argmaxGenotype;    // the paper's argmax architecture
+  double argmaxParams = 0;        // its parameter count
   QStringList derivationChanges;  // what the derivation changed from the argmax
 
   // --- schedule, one entry per epoch_started
@@ -45,8 +45,8 @@ struct RunPlotData {
   QVector<double> epoch, trainLoss, trainAccuracy, archLoss, archAccuracy;  // accuracies in [0, 1]
   QVector<double> derivedParams, expectedParams, epochSeconds, computeFraction;
   QVector<double> argmaxEpochParams;  // the paper's argmax size per epoch (0 in logs from before it)
-  zd::Genotype genotype;       // the latest derived architecture (empty before the first epoch)
-  QVector<int> depths;         // its depth per stage
+  zd::Genotype genotype;              // the latest derived architecture (empty before the first epoch)
+  QVector<int> depths;                // its depth per stage
 
   // --- one entry per architecture_updated (x = running update count)
   QVector<double> update, updateEpoch, updateExpectedParams, updatePenalty, updateArchLoss;
@@ -62,7 +62,7 @@ struct RunPlotData {
   double retrainBestValAccuracy = 0;
   QVector<double> retrainEpoch, retrainLr, retrainLoss, retrainAccuracy, retrainValLoss, retrainValAccuracy;
   QVector<double> retrainEpochSeconds;
-  QString retrainFailure;      // run_failed's message while a retraining ran
+  QString retrainFailure;  // run_failed's message while a retraining ran
 
   // --- latest distributions (from architecture_updated or epoch_finished)
   zd::ArchDistributions latest;

@@ -27,8 +27,8 @@ QString formatDuration(double seconds) {
 }
 
 RunProgressPanel::RunProgressPanel(QWidget* parent)
-    : QWidget(parent), bar_(new QProgressBar), status_(new QLabel), details_(new QLabel),
-      genotype_(new QPlainTextEdit), pause_(new QPushButton(tr("Pause"))), cancel_(new QPushButton(tr("Cancel"))) {
+    : QWidget(parent), bar_(new QProgressBar), status_(new QLabel), details_(new QLabel), genotype_(new QPlainTextEdit),
+      pause_(new QPushButton(tr("Pause"))), cancel_(new QPushButton(tr("Cancel"))) {
   bar_->setRange(0, kBarSteps);
   bar_->setFormat(QStringLiteral("%p%"));
   genotype_->setReadOnly(true);
@@ -68,10 +68,8 @@ void RunProgressPanel::togglePause() {
   if (!running_) return;
   paused_ = !paused_;
   pause_->setText(paused_ ? tr("Resume") : tr("Pause"));
-  if (paused_)
-    emit pauseRequested();
-  else
-    emit resumeRequested();
+  if (paused_) emit pauseRequested();
+  else emit resumeRequested();
 }
 
 void RunProgressPanel::refresh(const RunPlotData& d, const RunProgress& p) {
@@ -87,8 +85,7 @@ void RunProgressPanel::refresh(const RunPlotData& d, const RunProgress& p) {
     status += tr(" · phase %1").arg(d.phase);
     if (d.state == RunState::Running)
       status += paused_ ? tr(" · paused") : tr(" · about %1 left").arg(formatDuration(p.etaSeconds));
-    else
-      status += QStringLiteral(" · ") + describeRunState(d.state);
+    else status += QStringLiteral(" · ") + describeRunState(d.state);
   }
   status_->setText(status);
 
@@ -101,8 +98,8 @@ void RunProgressPanel::refresh(const RunPlotData& d, const RunProgress& p) {
       facts << tr("derived %1 parameters (the paper's argmax %2, expected %3)")
                    .arg(formatCount(d.derivedParams.back()), formatCount(argmax), formatCount(d.expectedParams.back()));
     else
-      facts << tr("derived %1 parameters (expected %2)").arg(formatCount(d.derivedParams.back()),
-                                                             formatCount(d.expectedParams.back()));
+      facts << tr("derived %1 parameters (expected %2)")
+                   .arg(formatCount(d.derivedParams.back()), formatCount(d.expectedParams.back()));
   }
   if (d.maxParams > 0) facts << tr("budget %1 – %2").arg(formatCount(d.minParams), formatCount(d.maxParams));
   if (!d.computeFraction.isEmpty())

@@ -57,7 +57,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(results_, &ResultsPanel::cancelRequested, worker_, &JobWorker::cancel);
   connect(results_, &ResultsPanel::errorOccurred, this, &MainWindow::showError);
   connect(results_, &ResultsPanel::evaluationFinished, this, [this](bool ok) {
-    if (ok) statusBar()->showMessage(tr("Evaluated on the test split: metrics.json and report.md are in %1.").arg(runDir_));
+    if (ok)
+      statusBar()->showMessage(tr("Evaluated on the test split: metrics.json and report.md are in %1.").arg(runDir_));
   });
   connect(worker_, &JobWorker::runningChanged, dashboard_, &RunDashboard::setRunning);
   connect(worker_, &JobWorker::runningChanged, this, [this](bool running) {

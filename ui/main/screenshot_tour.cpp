@@ -31,15 +31,18 @@ constexpr int kPollMs = 100;
 // few minutes on a laptop CPU that still anneals, sparsens, passes the phase switch
 // and shows every plot.
 const char* kTinySettings[][2] = {
-    {"search.epochs", "8"},           {"search.switch_epoch", "3"},       {"search.arch.rounds", "2"},
+    {"search.epochs", "8"},           {"search.switch_epoch", "3"},        {"search.arch.rounds", "2"},
     {"search.temperature.t0", "0.5"}, {"search.temperature.decay", "0.5"}, {"search.temperature.every", "2"},
-    {"search.network.channels", "8"}, {"search.network.cells", "2"},      {"search.batch", "64"},
+    {"search.network.channels", "8"}, {"search.network.cells", "2"},       {"search.batch", "64"},
 };
 constexpr double kTinyArchLr = 0.03;  // an Advanced setting: set on the wizard's config
 
 // A retraining of a few epochs (the paper's 300 would take hours on a CPU).
 const char* kRetrainSettings[][2] = {
-    {"train.epochs", "4"}, {"train.channels", "8"}, {"train.warmup_epochs", "1"}, {"train.batch", "128"},
+    {"train.epochs", "4"},
+    {"train.channels", "8"},
+    {"train.warmup_epochs", "1"},
+    {"train.batch", "128"},
 };
 
 }  // namespace
@@ -51,24 +54,29 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
   connect(&poll_, &QTimer::timeout, this, &ScreenshotTour::poll);
 
   auto wizardPage = [this](int id) { return [this, id]() { return wizard_ && wizard_->currentId() == id; }; };
-  add(QStringLiteral("open the wizard"), [] { return true; }, [this]() {
-    wizard_ = window_->newSearch();
-    wizard_->dataPage()->setDataPath(dataPath_);
-  });
-  add(QStringLiteral("load the data"),
+  add(
+      QStringLiteral("open the wizard"), [] { return true; },
+      [this]() {
+        wizard_ = window_->newSearch();
+        wizard_->dataPage()->setDataPath(dataPath_);
+      });
+  add(
+      QStringLiteral("load the data"),
       [this]() { return !wizard_->dataPage()->isLoading() && wizard_->dataPage()->isComplete(); },
       [this]() {
         shoot(wizard_, QStringLiteral("01-wizard-data.png"));
         wizard_->next();
-      }, 120000);
-  add(QStringLiteral("budget page"), wizardPage(SearchWizard::Budget), [this]() {
-    setField(wizard_->budgetPage(), QStringLiteral("search.budget.preset"), QStringLiteral("medium"));
-  });
-  add(QStringLiteral("sample the space"),
-      [this]() { return wizard_->budgetPage()->isUpToDate() && !wizard_->budgetPage()->samples().empty(); }, [this]() {
-    shoot(wizard_, QStringLiteral("02-wizard-budget.png"));
-    wizard_->next();
-  });
+      },
+      120000);
+  add(QStringLiteral("budget page"), wizardPage(SearchWizard::Budget),
+      [this]() { setField(wizard_->budgetPage(), QStringLiteral("search.budget.preset"), QStringLiteral("medium")); });
+  add(
+      QStringLiteral("sample the space"),
+      [this]() { return wizard_->budgetPage()->isUpToDate() && !wizard_->budgetPage()->samples().empty(); },
+      [this]() {
+        shoot(wizard_, QStringLiteral("02-wizard-budget.png"));
+        wizard_->next();
+      });
   add(QStringLiteral("schedule page"), wizardPage(SearchWizard::Schedule), [this]() {
     for (const auto& kv : kTinySettings) setField(wizard_->schedulePage(), kv[0], kv[1]);
     shoot(wizard_, QStringLiteral("03-wizard-schedule.png"));
@@ -82,7 +90,8 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
     wizard_->setup()->setConfig(config);
     wizard_->runPage()->estimate();
   });
-  add(QStringLiteral("estimate the run time"),
+  add(
+      QStringLiteral("estimate the run time"),
       [this]() {
         // A failed estimate says why on the page; the picture is still worth taking.
         const QString text = wizard_->runPage()->estimateText();
@@ -91,50 +100,60 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
       [this]() {
         shoot(wizard_, QStringLiteral("04-wizard-run.png"));
         if (!wizard_->runPage()->isComplete()) {
-          std::fprintf(stderr, "screenshot tour: run page incomplete: %s\n",
-                       qPrintable(wizard_->runPage()->problem()));
+          std::fprintf(stderr, "screenshot tour: run page incomplete: %s\n", qPrintable(wizard_->runPage()->problem()));
           failed_ = true;
         }
         wizard_->button(QWizard::FinishButton)->click();
-      }, 180000);
-  add(QStringLiteral("search mid-run"), [this]() { return window_->model()->data().epoch.size() >= 4; }, [this]() {
-    window_->model()->flush();
-    window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
-    window_->dashboard()->tabs()->setCurrentIndex(0);
-    shoot(window_, QStringLiteral("05-dashboard-mid-run.png"));
-    window_->dashboard()->tabs()->setCurrentIndex(1);
-    shoot(window_, QStringLiteral("06-dashboard-edge-histories.png"));
-    window_->dashboard()->tabs()->setCurrentIndex(0);
-    window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
-    shoot(window_, QStringLiteral("07-cell-viewer-mid-run.png"));
-  }, 900000);
-  add(QStringLiteral("search finished"), [this]() { return !window_->worker()->isRunning(); }, [this]() {
-    window_->model()->flush();
-    window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
-    shoot(window_, QStringLiteral("08-dashboard-finished.png"));
-    window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
-    shoot(window_, QStringLiteral("09-cell-viewer-final.png"));
-    window_->tabs()->setCurrentIndex(MainWindow::ResultsTab);
-    RetrainDialog* dialog = window_->results()->openRetrainDialog();
-    if (!dialog) {
-      std::fprintf(stderr, "screenshot tour: the Results page offers no retraining\n");
-      failed_ = true;
-      return;
-    }
-    for (const auto& kv : kRetrainSettings)
-      if (auto* edit = qobject_cast<QLineEdit*>(dialog->fields()->editor(kv[0]))) edit->setText(kv[1]);
-    shoot(dialog, QStringLiteral("10-retrain-dialog.png"));
-    dialog->okButton()->click();
-  }, 900000);
-  add(QStringLiteral("retraining mid-run"), [this]() { return window_->model()->data().retrainEpoch.size() >= 2; },
+      },
+      180000);
+  add(
+      QStringLiteral("search mid-run"), [this]() { return window_->model()->data().epoch.size() >= 4; },
+      [this]() {
+        window_->model()->flush();
+        window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
+        window_->dashboard()->tabs()->setCurrentIndex(0);
+        shoot(window_, QStringLiteral("05-dashboard-mid-run.png"));
+        window_->dashboard()->tabs()->setCurrentIndex(1);
+        shoot(window_, QStringLiteral("06-dashboard-edge-histories.png"));
+        window_->dashboard()->tabs()->setCurrentIndex(0);
+        window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
+        shoot(window_, QStringLiteral("07-cell-viewer-mid-run.png"));
+      },
+      900000);
+  add(
+      QStringLiteral("search finished"), [this]() { return !window_->worker()->isRunning(); },
+      [this]() {
+        window_->model()->flush();
+        window_->tabs()->setCurrentIndex(MainWindow::DashboardTab);
+        shoot(window_, QStringLiteral("08-dashboard-finished.png"));
+        window_->tabs()->setCurrentIndex(MainWindow::CellsTab);
+        shoot(window_, QStringLiteral("09-cell-viewer-final.png"));
+        window_->tabs()->setCurrentIndex(MainWindow::ResultsTab);
+        RetrainDialog* dialog = window_->results()->openRetrainDialog();
+        if (!dialog) {
+          std::fprintf(stderr, "screenshot tour: the Results page offers no retraining\n");
+          failed_ = true;
+          return;
+        }
+        for (const auto& kv : kRetrainSettings)
+          if (auto* edit = qobject_cast<QLineEdit*>(dialog->fields()->editor(kv[0]))) edit->setText(kv[1]);
+        shoot(dialog, QStringLiteral("10-retrain-dialog.png"));
+        dialog->okButton()->click();
+      },
+      900000);
+  add(
+      QStringLiteral("retraining mid-run"), [this]() { return window_->model()->data().retrainEpoch.size() >= 2; },
       [this]() {
         window_->model()->flush();
         shoot(window_, QStringLiteral("11-retraining.png"));
-      }, 900000);
-  add(QStringLiteral("retrained and evaluated"),
+      },
+      900000);
+  add(
+      QStringLiteral("retrained and evaluated"),
       [this]() { return !window_->worker()->isRunning() && window_->results()->hasMetrics(); },
       [this]() { window_->results()->exportTo(QDir(runDir_).filePath(QStringLiteral("model.onnx"))); }, 900000);
-  add(QStringLiteral("exported"),
+  add(
+      QStringLiteral("exported"),
       [this]() {
         const QString text = window_->results()->exportResult();
         return text.contains(QStringLiteral("Verified")) || text.contains(QStringLiteral("failed"));
@@ -142,8 +161,7 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
       [this]() { shoot(window_, QStringLiteral("12-results.png")); }, 120000);
 }
 
-void ScreenshotTour::add(const QString& name, std::function<bool()> ready, std::function<void()> act,
-                         int timeoutMs) {
+void ScreenshotTour::add(const QString& name, std::function<bool()> ready, std::function<void()> act, int timeoutMs) {
   steps_.append(Step{name, std::move(ready), std::move(act), timeoutMs});
 }
 

@@ -52,7 +52,7 @@ QRectF ConfusionMatrixView::gridRect() const {
   const int k = std::max<int>(1, counts_.size());
   // Square cells: the smaller of the two sides decides.
   const double side = std::max(0.0, std::min<double>((width() - left - 2.0) / k,
-                                                      (height() - kTitleHeight - kHeaderHeight - 2.0) / k));
+                                                     (height() - kTitleHeight - kHeaderHeight - 2.0) / k));
   return QRectF(left, kTitleHeight + kHeaderHeight, side * k, side * k);
 }
 

@@ -201,7 +201,8 @@ void ResultsPanel::refreshFromModel() {
   const RunPlotData& d = model_->data();
   // The search.
   QString text = tr("<b>Run</b> %1<br>").arg(runDir_.toHtmlEscaped());
-  if (d.state == RunState::Cancelled) text += tr("The search was cancelled; its checkpoint is kept (File › Resume run).<br>");
+  if (d.state == RunState::Cancelled)
+    text += tr("The search was cancelled; its checkpoint is kept (File › Resume run).<br>");
   else if (d.state == RunState::Running) text += tr("The search is running.<br>");
   else if (d.state == RunState::Failed) text += tr("The search failed: %1<br>").arg(d.failure.toHtmlEscaped());
   else if (searchDone_ || d.state == RunState::Finished) text += tr("The search finished.<br>");
@@ -209,15 +210,15 @@ void ResultsPanel::refreshFromModel() {
   // (possibly at another width, or of a sampled architecture) is reported apart.
   const SearchOutcome search = searchOutcome();
   if (!search.genotype.empty() || search.hasBand()) text += describeOutcome(search);
-  if (!search.genotype.empty())
-    text += tr("<b>Architecture</b>:<br><tt>%1</tt>").arg(genotypeHtml(search.genotype));
+  if (!search.genotype.empty()) text += tr("<b>Architecture</b>:<br><tt>%1</tt>").arg(genotypeHtml(search.genotype));
   if (d.retrainParams > 0)
     text += QStringLiteral("<br>") + describeRetraining(search, d.retrainParams, retrainChannels_, d.retrainGenotype);
   summary_->setText(text);
 
   // The retraining.
   const RunProgress& p = model_->retrainProgress();
-  const double done = d.retrainEpochs > 0 ? std::min(1.0, static_cast<double>(d.retrainEpoch.size()) / d.retrainEpochs) : 0;
+  const double done = d.retrainEpochs > 0 ? std::min(1.0, static_cast<double>(d.retrainEpoch.size()) / d.retrainEpochs)
+                                          : 0;
   progress_->setValue(static_cast<int>(1000 * (d.retrainRunning ? p.fraction : done)));
   if (!d.retrainFailure.isEmpty()) {
     retrainStatus_->setText(tr("The retraining failed: %1").arg(d.retrainFailure));
@@ -386,7 +387,8 @@ void ResultsPanel::exportTo(const QString& target) {
       [this](ExportOutcome outcome) {
         exporting_ = false;
         exportReported_ = true;
-        exportStatus_->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b6e20;") : QStringLiteral("color: #b00020;"));
+        exportStatus_->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b6e20;")
+                                                : QStringLiteral("color: #b00020;"));
         exportStatus_->setText(outcome.text);
         updateButtons();
         Q_EMIT exportFinished(outcome.ok);

@@ -98,7 +98,7 @@ class ResultsPanel : public QWidget {
 
   RunModel* model_;
   QString runDir_;
-  bool searchDone_ = false;      // the run has a final genotype (genotype.json)
+  bool searchDone_ = false;  // the run has a final genotype (genotype.json)
   bool jobRunning_ = false, training_ = false;
   bool evaluating_ = false, exporting_ = false;
   bool hasModel_ = false, hasTrainCheckpoint_ = false;

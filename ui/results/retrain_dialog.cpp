@@ -34,8 +34,9 @@ const std::vector<Group>& groups() {
   static const std::vector<Group> kGroups = {
       {"Network and optimiser",
        {{"train.epochs", "Epochs", "Retraining epochs (the paper: 300; on a CPU try 20–50 first)"},
-        {"train.channels", "Channels C", "Channels of stage 1 (stages have C, 2C, 4C); the search's width "
-                                         "by default (0 also means it): another width changes the network's size"},
+        {"train.channels", "Channels C",
+         "Channels of stage 1 (stages have C, 2C, 4C); the search's width "
+         "by default (0 also means it): another width changes the network's size"},
         {"train.batch", "Batch", "Images per step"},
         {"train.lr", "Learning rate", "Peak SGD learning rate, reached after the warm-up"},
         {"train.lr_min", "Final learning rate", "The cosine schedule ends here"},
@@ -56,8 +57,9 @@ const std::vector<Group>& groups() {
         {"train.augment.crop_padding", "Crop padding", "Random crop after zero padding by this many pixels"},
         {"train.augment.flip", "Random horizontal flip", "", Row::Check}}},
       {"Architecture and run",
-       {{"train.derive", "Architecture", "argmax: the search's final genotype; sample: drawn from its final "
-                                         "distributions",
+       {{"train.derive", "Architecture",
+         "argmax: the search's final genotype; sample: drawn from its final "
+         "distributions",
          Row::Choice},
         {"train.derive_seed", "Sampling seed", "Seed of the draw when sampling"},
         {"train.seed", "Seed", "Weight initialisation, batch order, augmentation and mixing"},

@@ -163,8 +163,7 @@ QString describeOutcome(const SearchOutcome& o) {
   return text;
 }
 
-QString describeRetraining(const SearchOutcome& search, double params, int64_t channels,
-                           const zd::Genotype& genotype) {
+QString describeRetraining(const SearchOutcome& search, double params, int64_t channels, const zd::Genotype& genotype) {
   QString text;
   if (channels > 0 && channels == search.searchChannels)
     text = QObject::tr("<b>Retrained</b> at the search's width C = %1: %2 parameters")
@@ -174,8 +173,7 @@ QString describeRetraining(const SearchOutcome& search, double params, int64_t c
     text = QObject::tr("<b>Retrained</b> at C = %1, not at the search's width: %2 parameters")
                .arg(channels)
                .arg(formatCount(params));
-  else
-    text = QObject::tr("<b>Retrained</b>: %1 parameters").arg(formatCount(params));
+  else text = QObject::tr("<b>Retrained</b>: %1 parameters").arg(formatCount(params));
   if (search.hasBand())
     text += (insideBand(params, search.bandMin, search.bandMax) ? QObject::tr(", inside the band %1")
                                                                 : QObject::tr(", outside the band %1"))

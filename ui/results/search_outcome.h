@@ -16,17 +16,17 @@
 struct RunPlotData;
 
 struct SearchOutcome {
-  bool valid = false;          // genotype.json was read
-  zd::Genotype genotype;       // the derived architecture (empty when unknown)
-  double params = 0;           // its parameters at the search's width
-  QString derivation;          // "argmax", "in-band", or "" (a run from before the in-band derivation)
-  zd::Genotype argmaxGenotype;  // the paper's argmax architecture (empty when unknown)
-  double argmaxParams = 0;     // its parameters (0 when unknown)
-  QStringList changes;         // what the derivation changed from the argmax
-  QString note;                // why the result is not what the derivation promises ("" when it is)
-  int64_t searchChannels = 0;  // C the search ran at (0 when unknown)
-  int64_t inChannels = 0;      // image channels (0 when unknown)
-  int64_t classes = 0;         // number of classes (0 when unknown)
+  bool valid = false;               // genotype.json was read
+  zd::Genotype genotype;            // the derived architecture (empty when unknown)
+  double params = 0;                // its parameters at the search's width
+  QString derivation;               // "argmax", "in-band", or "" (a run from before the in-band derivation)
+  zd::Genotype argmaxGenotype;      // the paper's argmax architecture (empty when unknown)
+  double argmaxParams = 0;          // its parameters (0 when unknown)
+  QStringList changes;              // what the derivation changed from the argmax
+  QString note;                     // why the result is not what the derivation promises ("" when it is)
+  int64_t searchChannels = 0;       // C the search ran at (0 when unknown)
+  int64_t inChannels = 0;           // image channels (0 when unknown)
+  int64_t classes = 0;              // number of classes (0 when unknown)
   double bandMin = 0, bandMax = 0;  // the budget band; bandMax 0: none
 
   bool hasBand() const { return bandMax > 0; }
@@ -64,8 +64,7 @@ QString describeOutcome(const SearchOutcome& outcome);
 // `channels` (0: unknown) of `genotype`, against the search's width and band
 // (rich text), e.g. "Retrained at C = 16, not at the search's width: 74.9k
 // parameters, outside the band 18.5k–38.0k."
-QString describeRetraining(const SearchOutcome& search, double params, int64_t channels,
-                           const zd::Genotype& genotype);
+QString describeRetraining(const SearchOutcome& search, double params, int64_t channels, const zd::Genotype& genotype);
 
 // A genotype's string form (one line per stage) as rich text.
 QString genotypeHtml(const zd::Genotype& genotype);

@@ -12,10 +12,10 @@ struct TestMetrics {
   double accuracy = 0;
   double auc = 0;
   bool aucDefined = false;
-  QStringList classNames;                    // one per class
-  QVector<QVector<qint64>> confusion;        // [true][predicted]
-  QVector<double> precision, recall, f1;     // per class; NaN where undefined
-  QVector<qint64> support;                   // test images per class (row sums)
+  QStringList classNames;                 // one per class
+  QVector<QVector<qint64>> confusion;     // [true][predicted]
+  QVector<double> precision, recall, f1;  // per class; NaN where undefined
+  QVector<qint64> support;                // test images per class (row sums)
 };
 
 // Reads `file` (metrics.json); false with *error naming the file and the problem.

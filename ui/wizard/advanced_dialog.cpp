@@ -22,8 +22,7 @@ const std::map<std::string, QStringList>& choices() {
   static const std::map<std::string, QStringList> kChoices = {
       {"search.arch.estimator", {QStringLiteral("zo"), QStringLiteral("darts1")}},
       {"search.distribution", {QStringLiteral("sparsemax"), QStringLiteral("softmax")}},
-      {"search.memory_format",
-       {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
+      {"search.memory_format", {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
       {"search.parallel_copies", {QStringLiteral("auto"), QStringLiteral("on"), QStringLiteral("off")}},
       {"search.precision", {QStringLiteral("fp32"), QStringLiteral("bf16")}},
       {"search.derive", {QStringLiteral("auto"), QStringLiteral("band"), QStringLiteral("argmax")}},
@@ -60,9 +59,8 @@ AdvancedDialog::AdvancedDialog(const zd::RunConfig& config, const std::set<std::
     if (shownElsewhere.count(key) || key.rfind(kRetrainPrefix, 0) == 0) continue;
     // "search.weights.lr" reads as "weights.lr" here: the group names the optimiser.
     const QString label = QString::fromStdString(key.rfind("search.", 0) == 0 ? key.substr(7) : key);
-    const nlohmann::json value = all.at(nlohmann::json::json_pointer("/" + QString::fromStdString(key)
-                                                                               .replace(QLatin1Char('.'), QLatin1Char('/'))
-                                                                               .toStdString()));
+    const nlohmann::json value = all.at(nlohmann::json::json_pointer(
+        "/" + QString::fromStdString(key).replace(QLatin1Char('.'), QLatin1Char('/')).toStdString()));
     if (value.is_boolean()) {
       form->addRow(QString(), fields()->addCheck(key, label, host));
     } else if (choices().count(key)) {

@@ -15,6 +15,5 @@ class AdvancedDialog : public ConfigDialog {
 
  public:
   // Shows every key of `config` except `shownElsewhere` (the wizard pages' keys).
-  AdvancedDialog(const zd::RunConfig& config, const std::set<std::string>& shownElsewhere,
-                 QWidget* parent = nullptr);
+  AdvancedDialog(const zd::RunConfig& config, const std::set<std::string>& shownElsewhere, QWidget* parent = nullptr);
 };

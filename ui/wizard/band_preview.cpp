@@ -153,10 +153,10 @@ QString BandPreview::describe() const {
                              : tr("No budget band for the network that will run (%1): the search is free to choose "
                                   "any size.")
                                    .arg(network);
-  text += QLatin1Char(' ') + tr("Its architectures range from %1 (skip connections only) to %2 parameters (every "
-                                "edge a 7×7 convolution, depth %3).")
-                                 .arg(formatCount(static_cast<double>(f.smallest)),
-                                      formatCount(static_cast<double>(f.largest)))
-                                 .arg(f.cells);
+  text += QLatin1Char(' ') +
+          tr("Its architectures range from %1 (skip connections only) to %2 parameters (every "
+             "edge a 7×7 convolution, depth %3).")
+              .arg(formatCount(static_cast<double>(f.smallest)), formatCount(static_cast<double>(f.largest)))
+              .arg(f.cells);
   return text;
 }

@@ -18,8 +18,8 @@ class SearchSetup;
 
 // What the band depends on and what it is. Plain value type.
 struct BandFacts {
-  QString key;                   // the settings it was worked out for ("" before the first)
-  int64_t inChannels = 0;        // image channels
+  QString key;             // the settings it was worked out for ("" before the first)
+  int64_t inChannels = 0;  // image channels
   int64_t classes = 0;
   int64_t channels = 0;          // C
   int64_t cells = 0;             // N

@@ -160,10 +160,12 @@ QString BudgetPage::presetDescription() const {
   const QString preset = QString::fromLatin1(zd::nameOf(b.preset));
   if (preset == QLatin1String("custom")) return tr("Custom band.");
   if (preset == QLatin1String("none")) return QString();
-  const double lo = preset == QLatin1String("small") ? b.small_lo : preset == QLatin1String("medium") ? b.medium_lo
-                                                                                                      : b.large_lo;
-  const double hi = preset == QLatin1String("small") ? b.small_hi : preset == QLatin1String("medium") ? b.medium_hi
-                                                                                                      : b.large_hi;
+  const double lo = preset == QLatin1String("small")    ? b.small_lo
+                    : preset == QLatin1String("medium") ? b.medium_lo
+                                                        : b.large_lo;
+  const double hi = preset == QLatin1String("small")    ? b.small_hi
+                    : preset == QLatin1String("medium") ? b.medium_hi
+                                                        : b.large_hi;
   // The ends of the scale are the space's own smallest and largest architectures (core/search/budget.h).
   const QString from = lo == 0 ? tr("the smallest architecture") : tr("the %1th percentile").arg(lo);
   const QString to = hi == 100 ? tr("the largest architecture") : tr("the %1th percentile").arg(hi);

@@ -18,7 +18,8 @@ void ConfigDialog::finish(const QString& intro, QLayout* body,
   problemLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
   problemLabel_->setWordWrap(true);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
-                                       QDialogButtonBox::RestoreDefaults, this);
+                                           QDialogButtonBox::RestoreDefaults,
+                                       this);
   ok_ = buttons->button(QDialogButtonBox::Ok);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

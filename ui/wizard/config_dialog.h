@@ -35,8 +35,7 @@ class ConfigDialog : public QDialog {
   // Call once the subclass has added its fields to fields(): shows `config`, lays out
   // `intro`, `body`, the problem line and the buttons, and checks the fields.
   // `defaults(base)` is what Restore defaults loads.
-  void finish(const QString& intro, QLayout* body,
-              std::function<zd::RunConfig(const zd::RunConfig& base)> defaults);
+  void finish(const QString& intro, QLayout* body, std::function<zd::RunConfig(const zd::RunConfig& base)> defaults);
 
  private:
   void check();

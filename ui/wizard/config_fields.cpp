@@ -99,7 +99,8 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
     }
     // A line edit or a combo box (whose text may be a number: the image size).
     const auto* combo = qobject_cast<QComboBox*>(field.editor);
-    const QString text = (combo ? (combo->currentData().isValid() ? combo->currentData().toString() : combo->currentText())
+    const QString text = (combo ? (combo->currentData().isValid() ? combo->currentData().toString()
+                                                                  : combo->currentText())
                                 : qobject_cast<QLineEdit*>(field.editor)->text())
                              .trimmed();
     if (kind.is_string()) {
@@ -118,9 +119,9 @@ QString ConfigFields::store(const zd::RunConfig& base, zd::RunConfig* out) const
     if (!ok || !std::isfinite(number)) {
       blamed_ = key;
       return text.isEmpty() ? QStringLiteral("%1: enter a value").arg(field.label)
-                            : field.counts ? QStringLiteral("%1: \"%2\" is not a parameter count such as 200k or 1.5M")
-                                                 .arg(field.label, text)
-                                           : QStringLiteral("%1: \"%2\" is not a number").arg(field.label, text);
+             : field.counts
+                 ? QStringLiteral("%1: \"%2\" is not a parameter count such as 200k or 1.5M").arg(field.label, text)
+                 : QStringLiteral("%1: \"%2\" is not a number").arg(field.label, text);
     }
     if (kind.is_number_integer()) {
       if (number != std::floor(number)) {

@@ -70,4 +70,3 @@ class ConfigFields : public QObject {
   std::map<std::string, Field> fields_;
   mutable std::string blamed_;
 };
-

@@ -63,8 +63,8 @@ DataPage::DataPage(SearchSetup* setup, QWidget* parent)
   auto* pad = fields_->addCheck("data.images.pad", tr("Pad to a square (instead of a centre crop)"), imagesBox);
   auto* splitRow = new QHBoxLayout;
   const std::pair<const char*, QString> shares[] = {{"data.images.train", tr("Train share")},
-                                                     {"data.images.val", tr("Val share")},
-                                                     {"data.images.test", tr("Test share")}};
+                                                    {"data.images.val", tr("Val share")},
+                                                    {"data.images.test", tr("Test share")}};
   for (const auto& [key, label] : shares) {
     auto* edit = fields_->addLine(key, label, imagesBox);
     edit->setMaximumWidth(kShareFieldWidth);
@@ -142,7 +142,7 @@ bool DataPage::isComplete() const { return problem_.isEmpty() && !loading_; }
 void DataPage::setDataPath(const QString& path) {
   loadNow_ = true;
   if (path_->text() == path) check();
-  else path_->setText(path);  // checks
+  else path_->setText(path);    // checks
   if (debounce_->isActive()) {  // chosen, not typed: no need to wait for more keys
     debounce_->stop();
     startLoad();
@@ -249,8 +249,9 @@ void DataPage::showFacts() {
     thumbs_->addWidget(new QLabel(facts.class_names.value(k), thumbs_->parentWidget()), k, 0);
     for (int i = 0; i < facts.thumbnails[k].size(); ++i) {
       auto* image = new QLabel(thumbs_->parentWidget());
-      image->setPixmap(QPixmap::fromImage(facts.thumbnails[k][i].scaled(
-          kThumbnailPixels, kThumbnailPixels, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+      image->setPixmap(QPixmap::fromImage(facts.thumbnails[k][i].scaled(kThumbnailPixels, kThumbnailPixels,
+                                                                        Qt::KeepAspectRatio,
+                                                                        Qt::SmoothTransformation)));
       thumbs_->addWidget(image, k, i + 1);
     }
   }

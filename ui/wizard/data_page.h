@@ -52,7 +52,7 @@ class DataPage : public QWizardPage {
   QGridLayout* thumbs_;
   QTimer* debounce_;
   QString problem_;
-  QString loadedKey_;   // config.data (as JSON) of the facts on show or loading
+  QString loadedKey_;  // config.data (as JSON) of the facts on show or loading
   QString loadError_;
   QString requestedPath_;  // the last path whose loading was started
   bool loadNow_ = false;   // the next check() loads even a typed folder

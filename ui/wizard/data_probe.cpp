@@ -33,8 +33,7 @@ DataFacts probeDataset(const zd::RunConfig& config) {
   facts.summary = QString::fromStdString(zd::formatSummary(summary));
 
   const auto& ratio = summary.at("imbalance_ratio");
-  if (ratio.is_null())
-    facts.warnings << QStringLiteral("A class has no images at all.");
+  if (ratio.is_null()) facts.warnings << QStringLiteral("A class has no images at all.");
   else if (ratio.get<double>() >= kImbalanceWarning)
     facts.warnings << QStringLiteral("Classes are imbalanced: the largest is %1× the smallest.")
                           .arg(ratio.get<double>(), 0, 'f', 1);

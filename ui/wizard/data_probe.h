@@ -21,8 +21,8 @@ struct DataFacts {
   int64_t image_size = 0;
   int64_t search_images = 0;  // train + val: what the search halves (§4)
   QStringList class_names;
-  QString summary;             // a few lines of text (zd::formatSummary)
-  QStringList warnings;        // imbalance, skipped files, duplicates across splits
+  QString summary;                  // a few lines of text (zd::formatSummary)
+  QStringList warnings;             // imbalance, skipped files, duplicates across splits
   QList<QList<QImage>> thumbnails;  // per class, up to kThumbnailsPerClass images
   bool valid() const { return classes >= 2; }
   zd::DataShape shape() const { return {channels, classes, image_size, search_images}; }

@@ -28,7 +28,8 @@ void addDeviceChoices(QComboBox* combo) {
   }
   combo->addItem(cores, QStringLiteral("cpu"));
   for (const auto& g : gpus)
-    combo->addItem(QObject::tr("cuda:%1 — %2, %3 GiB").arg(g.index).arg(QString::fromStdString(g.name), gib(g.total_bytes)),
-                   QStringLiteral("cuda:%1").arg(g.index));
+    combo->addItem(
+        QObject::tr("cuda:%1 — %2, %3 GiB").arg(g.index).arg(QString::fromStdString(g.name), gib(g.total_bytes)),
+        QStringLiteral("cuda:%1").arg(g.index));
   combo->setToolTip(tip + QObject::tr("\nConfig key: device"));
 }

@@ -98,12 +98,29 @@ RunPage::RunPage(SearchSetup* setup, BandPreview* preview, QWidget* parent)
 }
 
 std::set<std::string> RunPage::pageKeys() {
-  return {"data.path",          "data.arch_fraction",      "data.images.size",     "data.images.pad",
-          "data.images.train",  "data.images.val",         "data.images.test",      "search.budget.preset", "search.budget.min_params",
-          "search.budget.max_params", "search.epochs",     "search.temperature.t0", "search.temperature.decay",
-          "search.temperature.every", "search.switch_epoch", "search.budget.lambda0", "search.arch.rounds",
-          "device",             "search.seed",             "search.batch",         "search.network.channels",
-          "search.network.cells", "out"};
+  return {"data.path",
+          "data.arch_fraction",
+          "data.images.size",
+          "data.images.pad",
+          "data.images.train",
+          "data.images.val",
+          "data.images.test",
+          "search.budget.preset",
+          "search.budget.min_params",
+          "search.budget.max_params",
+          "search.epochs",
+          "search.temperature.t0",
+          "search.temperature.decay",
+          "search.temperature.every",
+          "search.switch_epoch",
+          "search.budget.lambda0",
+          "search.arch.rounds",
+          "device",
+          "search.seed",
+          "search.batch",
+          "search.network.channels",
+          "search.network.cells",
+          "out"};
 }
 
 void RunPage::initializePage() {

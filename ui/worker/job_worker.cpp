@@ -60,8 +60,7 @@ bool JobWorker::startTraining(const QString& runDir, const zd::RunConfig& config
                     const auto archive = zd::archivePreviousTraining(runDir.toStdString());
                     if (!archive.empty()) status("the earlier retraining was moved to " + archive.string());
                   }
-                  const auto outcome =
-                      zd::runTraining(runDir.toStdString(), config, observer, stop, resume, status);
+                  const auto outcome = zd::runTraining(runDir.toStdString(), config, observer, stop, resume, status);
                   return std::make_pair(runDir, outcome.result.cancelled);
                 });
 }

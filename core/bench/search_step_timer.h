@@ -4,6 +4,7 @@
 // both time through it, so the two measure the same code the search runs.
 #pragma once
 
+#include "core/data/image_set.h"
 #include "core/search/budget.h"
 #include "core/search/search_engine.h"
 #include "core/search/search_options.h"

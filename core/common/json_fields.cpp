@@ -45,7 +45,7 @@ json::json_pointer jsonPointer(const std::string& dotted_key) {
 
 const json& jsonMember(const JsonPlace& at, const json& object, const std::string& key) {
   const auto it = object.find(key);
-  if (it == object.end()) (at / key).fail("is missing");
+  if (it == object.end()) (at / key).fail("missing");
   return *it;
 }
 
@@ -81,11 +81,10 @@ void readInteger(const JsonPlace& at, const json& v, Int& out) {
   const long double x = v.is_number_unsigned()  ? static_cast<long double>(v.get<uint64_t>())
                         : v.is_number_integer() ? static_cast<long double>(v.get<int64_t>())
                                                 : static_cast<long double>(whole);
+  if (x < 0 && !std::is_signed_v<Int>) at.wrongType(expected, v);
   if (!(x >= static_cast<long double>(std::numeric_limits<Int>::min()) &&
         x <= static_cast<long double>(std::numeric_limits<Int>::max())))
-    at.wrongType(expected + " from " + std::to_string(std::numeric_limits<Int>::min()) + " to " +
-                     std::to_string(std::numeric_limits<Int>::max()),
-                 v);
+    at.wrongType(expected + " up to " + std::to_string(std::numeric_limits<Int>::max()), v);
   out = v.is_number_unsigned()  ? static_cast<Int>(v.get<uint64_t>())
         : v.is_number_integer() ? static_cast<Int>(v.get<int64_t>())
                                 : static_cast<Int>(whole);
@@ -180,8 +179,8 @@ void KeyedObjectReader::readLevel(const json& object, const std::string& path) c
       readLevel(value, key);
     } else {
       const std::string suggestion = closestKey(key, known_);
-      placeOf(key).fail(suggestion.empty() ? "unknown key"
-                                           : "unknown key (did you mean '" + placeOf(suggestion).path() + "'?)");
+      placeOf(key).fail(suggestion.empty() ? "unknown"
+                                           : "unknown (did you mean '" + placeOf(suggestion).path() + "'?)");
     }
   }
 }

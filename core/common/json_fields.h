@@ -25,7 +25,7 @@ class JsonPlace {
  public:
   enum class Kind { Setting, Record };
   // `what` names the document and the kind of key ("config key", "event
-  // 'epoch_finished', field", "model card: key"); `path` the key, dotted.
+  // 'epoch_finished', field", "model card key"); `path` the key, dotted.
   JsonPlace(Kind kind, std::string what, std::string path);
   static JsonPlace setting(std::string key) { return {Kind::Setting, "config key", std::move(key)}; }
 

@@ -182,7 +182,7 @@ nlohmann::json Genotype::toJson() const {
 }
 
 Genotype Genotype::fromJson(const nlohmann::json& j) {
-  const JsonPlace file(JsonPlace::Kind::Setting, "genotype JSON: key", "");
+  const JsonPlace file(JsonPlace::Kind::Setting, "genotype JSON key", "");
   if (!j.is_object()) file.wrongType("an object with the key 'stages'", j);
   const nlohmann::json& stages = jsonMember(file, j, "stages");
   if (!stages.is_array() || stages.size() != static_cast<size_t>(kStages))

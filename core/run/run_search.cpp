@@ -96,8 +96,8 @@ SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopT
   // Refused here, before any work, rather than discovered at the end.
   requireReachableBand(band, shape, s.network.cells, reachesPhase2(s));
   if (band.active())
-    say("budget: " + s.budget.preset + " band " + std::to_string(static_cast<int64_t>(band.min)) + " – " +
-        std::to_string(static_cast<int64_t>(band.max)) + " parameters" +
+    say(std::string("budget: ") + nameOf(s.budget.preset) + " band " + std::to_string(static_cast<int64_t>(band.min)) +
+        " – " + std::to_string(static_cast<int64_t>(band.max)) + " parameters" +
         (s.derive == DeriveMode::Argmax ? " (derived by argmax: the result may lie outside)"
                                         : "; the derived architecture is the most probable one inside it"));
 

@@ -35,7 +35,7 @@ SearchEngine::SearchEngine(const SearchOptions& options, const SupernetOptions& 
   arch_ = std::make_unique<Architecture>(network.cells, options.arch.init_scale, device_);
   sgd_ = makeWeightOptimizer(net_->parameters(), options.weights, options.weights.lr);
   zeroGradients(net_->parameters());
-  architect_ = std::make_unique<ZoArchitect>(net_, *arch_, options_, device_);
+  architect_ = makeArchitectStep(net_, *arch_, options_, device_);
   settings_ = {};
   const int threads = torch::get_num_threads();
   if (trainsCopiesSideBySide(options, device_.is_cpu(), threads)) {
@@ -99,7 +99,7 @@ StepOutcome SearchEngine::step(const torch::Tensor& x, const torch::Tensor& y,
   // Both networks step on the same batch (§4 step 2); they share nothing, so
   // they may run side by side.
   auto train_network = [&] { outcome.weights = weightStep(net_, *sgd_, x, y, w, options_.weights.grad_clip, bf16_); };
-  auto train_copy = [&] { architect_->trainPerturbed(x, y, ctx); };
+  auto train_copy = [&] { architect_->trainAlongside(x, y, ctx); };
   if (pair_) {
     pair_->run(train_network, train_copy);
   } else if (two_streams_) {

@@ -1,18 +1,18 @@
 // The state of one ZO-DARTS++ search and its step: the supernet, the architecture
-// parameters, both optimisers and the zeroth-order architect, advanced one weight
-// batch (and, every R steps, one architecture batch) at a time. The search loop
-// drives it over epochs and data; the benchmark drives it with synthetic batches.
-// Not thread-safe: one thread at a time.
+// parameters, the weights' optimiser and the architect step (zeroth-order or
+// DARTS), advanced one weight batch (and, every R steps, one architecture batch) at
+// a time. The search loop drives it over epochs and data; the benchmark drives it
+// with synthetic batches. Not thread-safe: one thread at a time.
 #pragma once
 
 #include "core/nas/genotype.h"
 #include "core/nas/supernet.h"
+#include "core/search/architect_step.h"
 #include "core/search/architecture.h"
 #include "core/search/budget.h"
 #include "core/search/derivation.h"
 #include "core/search/search_options.h"
 #include "core/search/weight_step.h"
-#include "core/search/zo_architect.h"
 
 #include <torch/optim/sgd.h>
 #include <torch/serialize/archive.h>
@@ -100,7 +100,7 @@ class SearchEngine {
   bool bf16_ = options_.precision == Precision::Bf16;  // weight steps under bf16 autocast
   std::optional<ArchWeights> step_weights_;            // the weight steps' distributions, until A or T changes
   std::unique_ptr<torch::optim::SGD> sgd_;
-  std::unique_ptr<ZoArchitect> architect_;
+  std::unique_ptr<ArchitectStep> architect_;  // search.arch.estimator's
   EpochSettings settings_;
   int64_t global_step_ = 0;
 };

@@ -8,84 +8,40 @@
 //                      copy the weights into the perturbed network (architecture
 //                      A + μu) with an SGD optimiser holding the network's momentum
 //                      (arch.perturbed_momentum "fresh": zero momentum, the reference's)
-//   trainPerturbed()   the perturbed copy's SGD step on the same batch as the real one
+//   trainAlongside()   the perturbed copy's SGD step on the same batch as the real one
 //   step()             when (t+1) mod R = 0: ĝ = (g_A·u + g_w·v)·u with
 //                      v = (w_perturbed − w)/μ, plus ∇_A(λ·penalty) in full (§5), then
-//                      one Adam step on A (optionally capped in its change of P).
-// Not thread-safe, with one exception: trainPerturbed touches only the perturbed
-// copy (it reads A, u and μ), so it may run while another thread trains the real
-// network (search.parallel_copies).
+//                      one Adam step on A (ArchitectStep).
 #pragma once
 
-#include "core/nas/supernet.h"
-#include "core/search/architecture.h"
-#include "core/search/budget.h"
-#include "core/search/search_options.h"
-
-#include <torch/optim/adam.h>
-#include <torch/optim/sgd.h>
-#include <torch/serialize/archive.h>
-
-#include <memory>
-#include <optional>
-#include <random>
+#include "core/search/architect_step.h"
 
 namespace zd {
 
-// What the architecture step needs to know about the moment of the search.
-struct ArchStepContext {
-  double temperature = 1.5;
-  bool phase2 = false;
-  double lambda = 0;  // budget weight λ (0: no penalty)
-  BudgetBand band;
-  double penalty_scale = 1e6;
-  double lr = 0.1;  // the weights' learning rate in force
-};
-
-struct ArchStepResult {
-  double loss = 0;             // cross-entropy on the architecture batch
-  double penalty = 0;          // budget penalty (before λ)
-  double expected_params = 0;  // P under the current distributions
-  int64_t correct = 0;
-  int64_t count = 0;
-};
-
-class ZoArchitect {
+class ZoArchitect : public ArchitectStep {
  public:
   ZoArchitect(Supernet net, Architecture& arch, const SearchOptions& options, torch::Device device);
 
-  // `network_sgd`: the network's optimiser, whose momentum the copy inherits.
   void beginStep(int64_t step, const ArchStepContext& context, const torch::optim::SGD& network_sgd,
-                 std::mt19937_64& rng);
-  void trainPerturbed(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context);
-  bool updateDue(int64_t step) const { return (step + 1) % options_.arch.rounds == 0; }
-  ArchStepResult step(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context);
+                 std::mt19937_64& rng) override;
+  void trainAlongside(const torch::Tensor& x, const torch::Tensor& y, const ArchStepContext& context) override;
+  // The perturbed copy gets its kernel variants too.
+  void enterPhase2() override;
 
-  // Phase switch: the perturbed copy gets its kernel variants too.
-  void enterPhase2();
-
-  void save(torch::serialize::OutputArchive& archive) const;
-  void load(torch::serialize::InputArchive& archive, const ArchStepContext& context);
-
-  torch::optim::Adam& optimizer() { return *adam_; }
+ protected:
+  std::optional<std::vector<torch::Tensor>> estimate(const torch::Tensor& loss,
+                                                     const std::vector<torch::Tensor>& active) override;
+  // "full" adds the penalty's exact gradient to the estimate; "projected" folds it
+  // into L_val, so that it is seen only along u.
+  bool penaltyApart() const override { return options_.arch.penalty_gradient == PenaltyGradient::Full; }
+  void saveState(torch::serialize::OutputArchive& archive) const override;
+  void loadState(torch::serialize::InputArchive& archive, const ArchStepContext& context) override;
 
  private:
   void startRound(const ArchStepContext& context, const torch::optim::SGD& network_sgd, std::mt19937_64& rng);
   void makePerturbedOptimizer(double lr);
-  std::unique_ptr<torch::optim::Adam> makeAdam() const;
-  double expectedParamsOf(const ArchWeights& w, torch::Tensor* differentiable) const;
-  // The budget penalty under `w` (undefined outside phase 2 or without a band); P in `expected`.
-  torch::Tensor penaltyOf(const ArchWeights& w, const ArchStepContext& context, double* expected) const;
-  // Shortens the Adam step just taken (from `before`) so that P moves by at most `cap`.
-  void limitCountStep(const std::vector<torch::Tensor>& before, double expected_before, double cap,
-                      const ArchStepContext& context);
 
-  Supernet net_;
   Supernet perturbed_;
-  Architecture& arch_;
-  SearchOptions options_;
-  torch::Device device_;
-  std::unique_ptr<torch::optim::Adam> adam_;
   std::unique_ptr<torch::optim::SGD> perturbed_sgd_;
   std::vector<torch::Tensor> u_;  // unit direction, one tensor per active parameter
   double mu_ = 0;

@@ -21,7 +21,7 @@ constexpr const char* kFormat = "zodarts-model";
 constexpr int kVersion = 1;
 
 // The card is read like a setting (ConfigError): a person may have edited it.
-const JsonPlace kCard(JsonPlace::Kind::Setting, "model card: key", "");
+const JsonPlace kCard(JsonPlace::Kind::Setting, "model card key", "");
 
 [[noreturn]] void bad(const std::string& key, const std::string& what) { (kCard / key).fail(what); }
 
@@ -72,16 +72,16 @@ ModelCard ModelCard::fromJson(const json& j) {
   for (const auto& item : j.items())
     if (!kKnown.count(item.key())) {
       const std::string suggestion = closestKey(item.key(), kKnown);
-      bad(item.key(), suggestion.empty() ? "unknown key" : "unknown key (did you mean '" + suggestion + "'?)");
+      bad(item.key(), suggestion.empty() ? "unknown" : "unknown (did you mean '" + suggestion + "'?)");
     }
   if (j.contains("format") && j["format"] != kFormat) bad("format", "must be \"" + std::string(kFormat) + "\"");
   if (j.contains("version") && j["version"] != kVersion)
-    bad("version", "is " + j["version"].dump() + "; this zodarts reads version " + std::to_string(kVersion));
+    bad("version", j["version"].dump() + ", but this zodarts reads version " + std::to_string(kVersion));
   ModelCard card;
   try {
     card.genotype = Genotype::fromJson(need(j, "genotype"));
   } catch (const ConfigError& e) {
-    bad("genotype", std::string("is malformed: ") + e.what());
+    bad("genotype", e.what());
   }
   card.network.in_channels = integerAtLeast(j, "in_channels", 1);
   if (card.network.in_channels != 1 && card.network.in_channels != 3)

@@ -35,7 +35,7 @@ inline zd::EpochFinished epochFinished(int epoch, int phase, double archAccuracy
   e.train_accuracy = 0.5 + 0.1 * epoch;
   e.arch_loss = 1.1 - 0.1 * epoch;
   e.arch_accuracy = archAccuracy;
-  e.genotype = kGenotype;
+  e.genotype = zd::Genotype::fromString(kGenotype);
   e.depths = {1, 1, 1};
   e.derived_params = derived;
   e.expected_params = expected;
@@ -87,8 +87,8 @@ inline std::vector<zd::JobEvent> syntheticRun(double band_min = 100e3, double ba
                                    derived_offset + 150000 + 10000 * epoch, 180000.0 + 1000 * epoch, d));
     events.push_back(zd::CheckpointWritten{epoch + 1, "checkpoint.pt"});
   }
-  zd::RunFinished finished{kGenotype, 170000, 33.0, false, {}, 0, {}, {}};
-  finished.argmax_genotype = kArgmaxGenotype;
+  zd::RunFinished finished{zd::Genotype::fromString(kGenotype), 170000, 33.0, false, {}, 0, {}, {}};
+  finished.argmax_genotype = zd::Genotype::fromString(kArgmaxGenotype);
   finished.argmax_params = kArgmaxParams;
   finished.derivation = "in-band";
   finished.changes = {kChange};

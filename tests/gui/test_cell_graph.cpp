@@ -38,7 +38,8 @@ QString show(const QVector<CellEdge>& edges) {
 class TestCellGraph : public QObject {
   Q_OBJECT
  private slots:
-  // One stage line at a time: its edges in edge order, `none` edges absent.
+  // One stage line at a time (each a genotype of its first stage alone): its edges
+  // in edge order, `none` edges absent.
   void genotypeEdges_data() {
     QTest::addColumn<QString>("line");
     QTest::addColumn<int>("depth");
@@ -52,14 +53,14 @@ class TestCellGraph : public QObject {
                              edge(2, 3, kPool)}
         << Live{true, true, true, true};
     QTest::newRow("all 1x1, depth 2")
-        << "stage 2 (depth 2): "
+        << "stage 1 (depth 2): "
            "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|"
         << 2 << QVector<CellEdge>{edge(0, 1, kConv1), edge(0, 2, kConv1), edge(1, 2, kConv1),
                                   edge(0, 3, kConv1), edge(1, 3, kConv1), edge(2, 3, kConv1)}
         << Live{true, true, true, true};
     // Node 2 has no input: its avg_pool edge to the output is drawn, but node 2 is dead.
     QTest::newRow("node 2 without input")
-        << "stage 3 (depth 3): |nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|" << 3
+        << "stage 1 (depth 3): |nor_conv_7x7~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|" << 3
         << QVector<CellEdge>{edge(0, 1, kConvK, 7), edge(0, 3, kSkip), edge(1, 3, kConvK, 3), edge(2, 3, kPool)}
         << Live{true, true, false, true};
     // Nothing reaches the output from the input: every node is off the path.

@@ -108,12 +108,12 @@ HandRun writeHandRun(const QString& dir, const QString& data, bool derivation) {
   started.epochs = 1;
   started.min_params = r.lo;
   started.max_params = r.hi;
-  zd::RunFinished finished{r.derived.toString(), r.derivedParams, 1.0, false, {}, 0, {}, {}};
+  zd::RunFinished finished{r.derived, r.derivedParams, 1.0, false, {}, 0, {}, {}};
   nlohmann::json j = r.derived.toJson();
   j["string"] = r.derived.toString();
   j["params"] = r.derivedParams;
   if (derivation) {
-    finished.argmax_genotype = r.argmax.toString();
+    finished.argmax_genotype = r.argmax;
     finished.argmax_params = r.argmaxParams;
     finished.derivation = "in-band";
     finished.changes = r.changes;

@@ -68,7 +68,7 @@ class TestRunDashboard : public QObject {
     auto* progress = dashboard.progressPanel();
     QCOMPARE(progress->bar()->value(), progress->bar()->maximum());
     QVERIFY2(progress->statusText().contains("Epoch 3 of 3"), qPrintable(progress->statusText()));
-    QCOMPARE(progress->genotypeText(), d.genotype);
+    QCOMPARE(progress->genotypeText(), QString::fromStdString(d.genotype.toString()));
   }
 
   void overlaysDrawTheirPoints() {

@@ -138,9 +138,9 @@ class TestSearchWizard : public QObject {
     QTest::newRow("budget: custom min > max")
         << B << QStringList{"search.budget.preset=custom", "search.budget.min_params=2M", "search.budget.max_params=1M"}
         << "Minimum parameters: must be below \"Maximum parameters\"";
-    QTest::newRow("budget: custom text") << B
-                                         << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots"}
-                                         << "Maximum parameters: \"lots\" is not a number";
+    QTest::newRow("budget: custom text")
+        << B << QStringList{"search.budget.preset=custom", "search.budget.max_params=lots"}
+        << "Maximum parameters: \"lots\" is not a parameter count such as 200k or 1.5M";
     // Switching away from custom leaves the disabled band fields' junk behind.
     QTest::newRow("budget: custom text, then medium")
         << B

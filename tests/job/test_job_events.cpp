@@ -7,12 +7,19 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 Q_DECLARE_METATYPE(zd::JobEvent)
 
 using nlohmann::json;
 
 namespace {
+
+// A genotype drawn from the space, different for each seed.
+zd::Genotype someGenotype(int seed) {
+  std::mt19937_64 rng(static_cast<uint64_t>(seed));
+  return zd::Genotype::random(rng, 3);
+}
 
 // Awkward doubles on purpose: they must survive the trip through text bit for bit.
 zd::ArchDistributions distributions() {
@@ -80,7 +87,7 @@ class TestJobEvents : public QObject {
     finished.train_accuracy = 0.9171875;
     finished.arch_loss = 0.31;
     finished.arch_accuracy = 0.88;
-    finished.genotype = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|";
+    finished.genotype = someGenotype(1);
     finished.depths = {1, 2, 3};
     finished.derived_params = 807266;
     finished.expected_params = 807266.0000001;
@@ -91,22 +98,23 @@ class TestJobEvents : public QObject {
     QTest::newRow("checkpoint_written") << zd::JobEvent(zd::CheckpointWritten{9,
                                                                               "runs/run-20250101-120000/checkpoint.pt"})
                                         << "checkpoint_written";
-    QTest::newRow("run_finished") << zd::JobEvent(zd::RunFinished{"|none~0|", 1500000, 3600.5, true, {}, 0, {}, {}})
+    QTest::newRow("run_finished") << zd::JobEvent(zd::RunFinished{
+                                         someGenotype(2), 1500000, 3600.5, true, {}, 0, {}, {}})
                                   << "run_finished";
     QTest::newRow("run_finished, in-band")
-        << zd::JobEvent(zd::RunFinished{"|skip_connect~0|",
+        << zd::JobEvent(zd::RunFinished{someGenotype(3),
                                         75700,
                                         180.5,
                                         false,
-                                        "|nor_conv_7x7~0|",
+                                        someGenotype(4),
                                         121300,
                                         "in-band",
                                         {"stage 1, edge 1<-0: nor_conv_7x7 -> skip_connect"}})
         << "run_finished";
     QTest::newRow("run_failed") << zd::JobEvent(zd::RunFailed{"file \"a.npz\": key 'train_images' missing\n"})
                                 << "run_failed";
-    QTest::newRow("train_started") << zd::JobEvent(zd::TrainStarted{"CUDA:0", "stage 1 (depth 1): |none~0|", 807266,
-                                                                    2100, 300, 6, 1, 300, 17, 42})
+    QTest::newRow("train_started") << zd::JobEvent(zd::TrainStarted{"CUDA:0", someGenotype(5), 807266, 2100, 300, 6, 1,
+                                                                    300, 17, 42})
                                    << "train_started";
     QTest::newRow("train_epoch_finished")
         << zd::JobEvent(zd::TrainEpochFinished{41, 0.0987654321, 0.75, 0.6171875, 0.5, 0.83, 40, 0.85, 3.25})
@@ -148,14 +156,15 @@ class TestJobEvents : public QObject {
   // Logs written before the in-band derivation lack its fields: they still replay,
   // with the fields at their defaults.
   void olderLogsWithoutDerivationFieldsReplay() {
-    const auto finished = std::get<zd::RunFinished>(zd::eventFromJson(json::parse(
-        R"({"event": "run_finished", "genotype": "|none~0|", "params": 10, "seconds": 1.0, "cancelled": false})")));
+    auto older = json::parse(R"({"event": "run_finished", "params": 10, "seconds": 1.0, "cancelled": false})");
+    older["genotype"] = someGenotype(6).toString();
+    const auto finished = std::get<zd::RunFinished>(zd::eventFromJson(older));
     QCOMPARE(finished.params, int64_t(10));
     QVERIFY(finished.argmax_genotype.empty() && finished.derivation.empty() && finished.changes.empty());
     // Present but ill-typed is still an error.
     QCOMPARE(dataErrorFor(json::parse(R"({"event": "run_finished", "genotype": "", "params": 10, "seconds": 1.0,
                                           "cancelled": false, "changes": [3]})")),
-             QString("event 'run_finished': field 'changes' must be a string, got 3"));
+             QString("event 'run_finished', field 'changes': expected a string, got 3"));
   }
 
   // A diverged loss is NaN; JSON writes it as null, and it reads back as NaN.
@@ -172,20 +181,20 @@ class TestJobEvents : public QObject {
     QTest::addColumn<QString>("doc");
     QTest::addColumn<QString>("message");
     QTest::newRow("missing field") << R"({"event": "phase_changed", "epoch": 3})"
-                                   << "event 'phase_changed': field 'phase' is missing";
+                                   << "event 'phase_changed', field 'phase': missing";
     QTest::newRow("ill-typed field") << R"({"event": "phase_changed", "epoch": "3", "phase": 2})"
-                                     << R"(event 'phase_changed': field 'epoch' must be an integer, got "3")";
+                                     << R"(event 'phase_changed', field 'epoch': expected an integer, got "3")";
     QTest::newRow("fraction for an integer") << R"({"event": "phase_changed", "epoch": 3.5, "phase": 2})"
-                                             << "event 'phase_changed': field 'epoch' must be an integer, got 3.5";
+                                             << "event 'phase_changed', field 'epoch': expected an integer, got 3.5";
     QTest::newRow("matrix cell")
         << R"({"event": "architecture_updated", "epoch": 1, "update": 1, "expected_params": 1,
               "penalty": 0, "arch_loss": 1,
               "distributions": {"alpha": [[0.5, "x"]], "beta": [], "gamma": []}})"
-        << R"(event 'architecture_updated': field 'distributions.alpha' must be a number, got "x")";
+        << R"(event 'architecture_updated', field 'distributions.alpha': expected a number, got "x")";
     QTest::newRow("matrix part missing")
         << R"({"event": "architecture_updated", "epoch": 1, "update": 1, "expected_params": 1,
               "penalty": 0, "arch_loss": 1, "distributions": {"alpha": [], "beta": []}})"
-        << "event 'architecture_updated': field 'distributions.gamma' is missing";
+        << "event 'architecture_updated', field 'distributions.gamma': missing";
     QTest::newRow("unknown type") << R"({"event": "coffee_break"})"
                                   << "unknown event type 'coffee_break'";
     QTest::newRow("no type") << R"({"epoch": 3})"

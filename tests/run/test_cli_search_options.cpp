@@ -275,9 +275,8 @@ class TestCliSearchOptions : public QObject {
         << "--device: config key 'device': must be auto, cpu, cuda or cuda:N (N = GPU number), "
            "got \"gpu0\"";
     QTest::newRow("no data") << "" << QStringList{} << "data.path is empty: give the data set with --data PATH";
-    QTest::newRow("unknown key in file")
-        << R"({"search": {"epohcs": 10}})" << QStringList{"--data", "a.npz"}
-        << "FILE: config key 'search.epohcs' is unknown (did you mean 'search.epochs'?)";
+    QTest::newRow("unknown key in file") << R"({"search": {"epohcs": 10}})" << QStringList{"--data", "a.npz"}
+                                         << "FILE: config key 'search.epohcs': unknown (did you mean 'search.epochs'?)";
     QTest::newRow("file not JSON") << "{\"search\": " << QStringList{"--data", "a.npz"}
                                    << "FILE: not valid JSON (error near byte 12)";
     QTest::newRow("flag cannot hide a bad group")

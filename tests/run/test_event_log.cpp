@@ -68,7 +68,7 @@ class TestEventLog : public QObject {
     }
     {
       zd::EventLog log(log_);
-      log.onEvent(zd::RunFinished{"|none~0|", 10, 1.0, false, {}, 0, {}, {}});
+      log.onEvent(zd::RunFinished{zd::Genotype{}, 10, 1.0, false, {}, 0, {}, {}});
     }
     QCOMPARE(namesOf(zd::readEventLog(log_)), QStringList({"run_started", "checkpoint_written", "run_finished"}));
   }
@@ -120,7 +120,7 @@ class TestEventLog : public QObject {
     QTest::newRow("not JSON") << "{\"event\": \"phase_cha"
                               << "not valid JSON";
     QTest::newRow("missing field") << R"({"event": "phase_changed", "epoch": 1})"
-                                   << "field 'phase' is missing";
+                                   << "field 'phase': missing";
   }
   void damagedMiddleLineIsAnError() {
     QFETCH(QString, line);

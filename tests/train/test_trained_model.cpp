@@ -92,31 +92,31 @@ class TestTrainedModel : public QObject {
     QTest::addColumn<QString>("expected");
     QTest::newRow("unknown") << "colour"
                              << "1"
-                             << "model card: key 'colour' is unknown";
+                             << "model card key 'colour': unknown";
     QTest::newRow("missing classes") << "classes"
                                      << ""
-                                     << "model card: key 'classes' is missing";
+                                     << "model card key 'classes': missing";
     QTest::newRow("classes type") << "classes"
                                   << "\"four\""
-                                  << "model card: key 'classes' must be an integer";
+                                  << "model card key 'classes': expected an integer";
     QTest::newRow("one class") << "classes"
                                << "1"
-                               << "model card: key 'classes' must be at least 2";
+                               << "model card key 'classes': must be at least 2";
     QTest::newRow("channels 2") << "in_channels"
                                 << "2"
-                                << "model card: key 'in_channels' must be 1 or 3";
+                                << "model card key 'in_channels': must be 1 or 3";
     QTest::newRow("names count") << "class_names"
                                  << "[\"a\"]"
-                                 << "model card: key 'class_names' must be an array of 4";
+                                 << "model card key 'class_names': must be an array of 4";
     QTest::newRow("genotype") << "genotype"
                               << "{\"stages\": []}"
-                              << "model card: key 'genotype' is malformed";
+                              << "model card key 'genotype': genotype JSON key";
     QTest::newRow("version") << "version"
                              << "2"
-                             << "model card: key 'version' is 2";
+                             << "model card key 'version': 2, but this zodarts reads version 1";
     QTest::newRow("pad") << "pad"
                          << "\"yes\""
-                         << "model card: key 'pad' must be true or false";
+                         << "model card key 'pad': expected true or false";
   }
   void badCardNamesTheKey() {
     QFETCH(QString, key);

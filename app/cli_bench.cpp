@@ -149,6 +149,9 @@ CLI::App* addBenchCommand(CLI::App& app) {
       ->check(CLI::IsMember({1, 3}));
   cmd->add_option("--image-size", o.image_size, "Synthetic image size")->capture_default_str();
   cmd->add_option("--resize", o.resize, "Resize to (0 = keep)")->capture_default_str();
+  takesEnumWords(cmd->add_option("--estimator", o.estimator,
+                                 "Architecture step: zo (ZO-DARTS++), darts1 or darts2 (DARTS first / second order)"),
+                 o.estimator);
   takesEnumWords(cmd->add_option("--memory-format", o.memory_format,
                                  "Activation layout: auto (channels_last on CPU), channels_last, contiguous"),
                  o.memory_format);

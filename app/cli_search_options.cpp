@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/common/json_fields.h"
 #include "core/run/run_directory.h"
+#include "core/search/search_method.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <set>
 
 namespace zd {
 namespace {
@@ -171,6 +173,10 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
       ->type_name("DIR");
 
   add.group("Search");
+  add.option("--method", cli.method, "search.method",
+             "zo-darts++ (the paper's), zo-darts+ (fixed size), zo-darts (softmax, no annealing, fixed size), "
+             "darts-v1 or darts-v2 (DARTS first / second order): sets --estimator, --softmax, --no-anneal and "
+             "--no-size-search; custom for other combinations (default: named after those switches)");
   add.option("--epochs", s.epochs, "search.epochs", "search epochs");
   add.option("--switch-epoch", s.switch_epoch, "search.switch_epoch",
              "E_s: epoch where phase 2 (kernel and depth search, budget) starts");
@@ -207,7 +213,9 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
   add.option("--rounds", s.arch.rounds, "search.arch.rounds", "R: weight steps per architecture update");
   add.option("--mu-scale", s.arch.mu_scale, "search.arch.mu_scale", "perturbation size: mu = mu-scale x |alpha|");
   add.option("--estimator", s.arch.estimator, "search.arch.estimator",
-             "zo (zeroth order) or darts1 (DARTS first order baseline)");
+             "zo (zeroth order), darts1 or darts2 (DARTS first / second order baselines)");
+  add.option("--unrolled-eps", s.arch.unrolled_eps, "search.arch.unrolled_eps",
+             "darts2's finite-difference step: eps = unrolled-eps / |grad_w' L_val|");
   add.option("--perturbed-momentum", s.arch.perturbed_momentum, "search.arch.perturbed_momentum",
              "the perturbed copy's SGD momentum each round: copy (the network's) or fresh (the reference's)");
   add.option("--penalty-gradient", s.arch.penalty_gradient, "search.arch.penalty_gradient",
@@ -285,8 +293,41 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
     if (flag == "--budget") applyBudgetFlag(cli.budget, from_flags.search.budget);
   }
   const json flags_doc = toJson(from_flags);
+  if (cmd.count("--method") > 0) {
+    // The method's switches override the file's, and the switch flags given override them.
+    std::set<std::string> set_by_flags;
+    for (const auto& flag : given)
+      if (flag != "--method") set_by_flags.insert(cli.flag_keys.at(flag).begin(), cli.flag_keys.at(flag).end());
+    RunConfig method = from_flags;
+    applyMethod(cli.method, method.search);
+    const json method_doc = toJson(method);
+    for (const auto& key : methodSwitchKeys())
+      if (!set_by_flags.count(key)) overlay(doc, key, method_doc.at(jsonPointer(key)));
+  }
   for (const auto& flag : given)
     for (const auto& key : cli.flag_keys.at(flag)) overlay(doc, key, flags_doc.at(jsonPointer(key)));
+  if (cmd.count("--method") > 0) {
+    overlay(doc, "search.method", nameOf(cli.method));
+  } else {
+    // Switch flags over a file that names its method: the method's other switches
+    // stay, the flags win, and the run is named after the switches it ends up with.
+    bool switch_given = false;
+    for (const auto& flag : given)
+      for (const auto& key : cli.flag_keys.at(flag))
+        switch_given |= std::count(methodSwitchKeys().begin(), methodSwitchKeys().end(), key) > 0;
+    const auto method_key = jsonPointer("search.method");
+    const auto file_method = switch_given && doc.contains(method_key) && doc.at(method_key).is_string()
+                                 ? enumFromName<Method>(doc.at(method_key).get<std::string>())
+                                 : std::nullopt;
+    if (file_method) {
+      RunConfig method;
+      applyMethod(*file_method, method.search);
+      const json method_doc = toJson(method);
+      for (const auto& key : methodSwitchKeys())
+        if (!doc.contains(jsonPointer(key))) overlay(doc, key, method_doc.at(jsonPointer(key)));
+      doc["search"].erase("method");
+    }
+  }
 
   try {
     return runConfigFromJson(doc, cli.defaults);

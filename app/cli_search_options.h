@@ -18,10 +18,11 @@ namespace zd {
 // What the search flags parse into. Not copyable once registered: the options point
 // at its fields, so it must stay where it is until resolveSearchConfig has run.
 struct SearchCli {
-  RunConfig config;         // defaults, then overwritten by the flags bound to it
-  std::string config_file;  // --config FILE.json
-  std::string resume;       // --resume RUN_DIR
-  std::string budget;       // --budget, parsed by applyBudgetFlag
+  RunConfig config;                   // defaults, then overwritten by the flags bound to it
+  std::string config_file;            // --config FILE.json
+  std::string resume;                 // --resume RUN_DIR
+  std::string budget;                 // --budget, parsed by applyBudgetFlag
+  Method method = Method::ZoDartsPP;  // --method (search_method.h): sets the switches it names
   // Filled by addSearchFlags: the config keys each flag sets ("--epochs" ->
   // {"search.epochs"}), and `config` as it was before parsing.
   std::map<std::string, std::vector<std::string>> flag_keys;

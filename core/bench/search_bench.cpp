@@ -85,6 +85,7 @@ SearchOptions searchOptionsOf(const BenchOptions& o) {
   options.parallel_copies = o.parallel_copies;
   options.augment.resize = o.resize;
   options.precision = o.precision;
+  options.arch.estimator = o.estimator;
   return options;
 }
 
@@ -224,6 +225,7 @@ nlohmann::json runSearchBench(const BenchOptions& o) {
                      {"train_batch", o.train_batch},
                      {"parallel_copies", trainsCopiesSideBySide(searchOptionsOf(o), device.is_cpu(), threads)},
                      {"precision", nameOf(o.precision)},
+                     {"estimator", nameOf(o.estimator)},
                      {"cudnn_benchmark", device.is_cuda() && o.cudnn_benchmark},
                      {"device", describeDevice(device)},
                      {"threads", threads},

@@ -26,6 +26,7 @@ struct BenchOptions {
   MemoryFormat memory_format = MemoryFormat::Auto;        // activation layout (SearchOptions::memory_format)
   ParallelCopies parallel_copies = ParallelCopies::Auto;  // SearchOptions::parallel_copies (CUDA: two streams)
   Precision precision = Precision::Fp32;                  // SearchOptions::precision (bf16: CUDA autocast)
+  Estimator estimator = Estimator::Zo;                    // the architecture step (zo, darts1, darts2)
   bool cudnn_benchmark = true;                            // RunConfig::cudnn_benchmark
   std::string device = "auto";
   int threads = 0;  // 0 = all cores

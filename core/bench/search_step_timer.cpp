@@ -37,6 +37,10 @@ SearchStepTimer::Timing SearchStepTimer::run(int warmup, int steps) {
   synchronizeDevice(device_);
   Timing t;
   const double copies = options_.arch.estimator == Estimator::Zo ? 2.0 : 1.0;  // + the perturbed copy
+  // Forwards an architecture step costs: a forward and backward (≈ 3 forwards);
+  // darts2 adds the virtual step, its validation pass and the two passes of the
+  // Hessian-vector product (3 each) to its loss forward.
+  const double arch_forwards = options_.arch.estimator == Estimator::Darts2 ? 1.0 + 4 * 3.0 : 3.0;
   for (int i = 0; i < steps; ++i) {
     auto [x, y] = batch();
     const auto t0 = std::chrono::steady_clock::now();
@@ -46,7 +50,7 @@ SearchStepTimer::Timing SearchStepTimer::run(int warmup, int steps) {
     // Forward + backward ≈ 3 forwards for each network that trains, plus the
     // architecture step's.
     const double forward = static_cast<double>(engine_.network()->lastForwardMacs());
-    t.macs += 3.0 * forward * copies + (outcome.arch ? 3.0 * forward : 0.0);
+    t.macs += 3.0 * forward * copies + (outcome.arch ? arch_forwards * forward : 0.0);
   }
   return t;
 }

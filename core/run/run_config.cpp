@@ -2,10 +2,12 @@
 
 #include "core/common/error.h"
 #include "core/common/json_fields.h"
+#include "core/search/search_method.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <type_traits>
 
 namespace zd {
@@ -55,6 +57,7 @@ void forEachSetting(Config& c, Visit&& visit) {
   visit("search.arch.init_scale", s.arch.init_scale);
   visit("search.arch.rounds", s.arch.rounds);
   visit("search.arch.mu_scale", s.arch.mu_scale);
+  visit("search.arch.unrolled_eps", s.arch.unrolled_eps);
   visit("search.arch.estimator", s.arch.estimator);
   visit("search.arch.perturbed_momentum", s.arch.perturbed_momentum);
   visit("search.arch.penalty_gradient", s.arch.penalty_gradient);
@@ -198,6 +201,7 @@ void validateSearch(const SearchOptions& s) {
   requireNonNegative("search.arch.init_scale", a.init_scale);
   requireAtLeast("search.arch.rounds", a.rounds, 1);
   requirePositive("search.arch.mu_scale", a.mu_scale);
+  requirePositive("search.arch.unrolled_eps", a.unrolled_eps);
   require(a.max_count_step >= 0, "search.arch.max_count_step", "0 (no cap) or a positive share of the band's width",
           num(a.max_count_step));
   require(s.derive != DeriveMode::Band || s.budget.preset != BudgetPreset::None, "search.derive",
@@ -231,17 +235,35 @@ void validateSearch(const SearchOptions& s) {
 json toJson(const RunConfig& config) {
   json j = json::object();
   forEachSetting(config, [&j](const char* key, const auto& field) { j[jsonPointer(key)] = toJsonValue(field); });
+  j[jsonPointer("search.method")] = nameOf(methodOf(config.search));  // what the switches make
   return j;
 }
 
 RunConfig runConfigFromJson(const json& j, const RunConfig& base) {
   if (!j.is_object()) throw ConfigError("the configuration must be a JSON object ({...}), got " + shownJson(j));
   RunConfig config = base;
+  // A named method gives its switches as defaults, under the keys the document sets.
+  const auto method_key = jsonPointer("search.method");
+  std::optional<Method> named;
+  if (j.contains(method_key)) {
+    Method method{};
+    readSetting(JsonPlace::setting("search.method"), j.at(method_key), method);
+    applyMethod(method, config.search);
+    named = method;
+  }
   KeyedObjectReader reader;
+  reader.add("search.method", [](const JsonPlace&, const json&) {});  // read above
   forEachSetting(config, [&reader](const char* key, auto& field) {
     reader.add(key, [&field](const JsonPlace& at, const json& v) { readSetting(at, v, field); });
   });
   reader.read(j);
+  if (named) {
+    const std::string conflict = methodConflict(*named, config.search);
+    if (!conflict.empty())
+      JsonPlace::setting("search.method")
+          .fail(json(nameOf(*named)).dump() + " " + conflict +
+                ": change one of them, or set search.method \"custom\" for an ablation");
+  }
   validate(config);
   return config;
 }

@@ -1,6 +1,7 @@
 #include "core/search/architect_step.h"
 
 #include "core/nas/param_count.h"
+#include "core/search/darts_second_order_architect.h"
 #include "core/search/direct_gradient_architect.h"
 #include "core/search/zo_architect.h"
 
@@ -84,7 +85,7 @@ ArchStepResult ArchitectStep::step(const torch::Tensor& x, const torch::Tensor& 
   result.correct = logits.argmax(1).eq(y).sum().item<int64_t>();
   result.count = y.size(0);
 
-  auto estimated = estimate(loss, active);
+  auto estimated = estimate(ArchBatch{x, y, loss, active, context});
   if (!estimated) return result;
   torch::NoGradGuard no_grad;
   auto& g = *estimated;
@@ -149,6 +150,7 @@ std::unique_ptr<ArchitectStep> makeArchitectStep(Supernet net, Architecture& arc
   switch (options.arch.estimator) {
     case Estimator::Zo: return std::make_unique<ZoArchitect>(std::move(net), arch, options, device);
     case Estimator::Darts1: return std::make_unique<DirectGradientArchitect>(std::move(net), arch, options, device);
+    case Estimator::Darts2: return std::make_unique<DartsSecondOrderArchitect>(std::move(net), arch, options, device);
   }
   throw std::logic_error("makeArchitectStep: unknown estimator");
 }

@@ -9,6 +9,8 @@
 //   zo      ZoArchitect (zo_architect.h): the zeroth-order estimate of ZO-DARTS++
 //   darts1  DirectGradientArchitect (direct_gradient_architect.h): first-order DARTS,
 //           ∂L_val/∂A with w*(A) ≈ w
+//   darts2  DartsSecondOrderArchitect (darts_second_order_architect.h): second-order
+//           DARTS, through one virtual weight step
 // Not thread-safe, with the one exception trainAlongside documents.
 #pragma once
 
@@ -46,6 +48,17 @@ struct ArchStepResult {
   int64_t count = 0;
 };
 
+// What an estimator sees of one architecture update.
+struct ArchBatch {
+  const torch::Tensor& x;  // the architecture batch
+  const torch::Tensor& y;
+  // Its cross-entropy at the current weights, with the weighted penalty folded in
+  // unless penaltyApart(); the graph reaches A and the weights.
+  const torch::Tensor& loss;
+  const std::vector<torch::Tensor>& active;  // A's parameters being searched
+  const ArchStepContext& context;
+};
+
 class ArchitectStep {
  public:
   ArchitectStep(Supernet net, Architecture& arch, const SearchOptions& options, torch::Device device);
@@ -75,12 +88,10 @@ class ArchitectStep {
   torch::optim::Adam& optimizer() { return *adam_; }
 
  protected:
-  // The hypergradient estimate, one tensor per entry of `active` (undefined: no
-  // gradient this time, so Adam leaves that parameter alone), from `loss`, the
-  // architecture batch's cross-entropy with the weighted penalty folded in unless
-  // penaltyApart(). std::nullopt: no update this time.
-  virtual std::optional<std::vector<torch::Tensor>> estimate(const torch::Tensor& loss,
-                                                             const std::vector<torch::Tensor>& active) = 0;
+  // The hypergradient estimate, one tensor per entry of batch.active (undefined:
+  // no gradient this time, so Adam leaves that parameter alone). std::nullopt: no
+  // update this time.
+  virtual std::optional<std::vector<torch::Tensor>> estimate(const ArchBatch& batch) = 0;
   // Whether the penalty's exact gradient is added to the estimate (true) or folded
   // into the loss the estimate sees (false).
   virtual bool penaltyApart() const = 0;

@@ -4,9 +4,9 @@
 
 namespace zd {
 
-std::optional<std::vector<torch::Tensor>> DirectGradientArchitect::estimate(const torch::Tensor& loss,
-                                                                            const std::vector<torch::Tensor>& active) {
-  auto grads = torch::autograd::grad({loss}, active, /*grad_outputs=*/{}, /*retain_graph=*/false,
+std::optional<std::vector<torch::Tensor>> DirectGradientArchitect::estimate(const ArchBatch& batch) {
+  const auto& active = batch.active;
+  auto grads = torch::autograd::grad({batch.loss}, active, /*grad_outputs=*/{}, /*retain_graph=*/false,
                                      /*create_graph=*/false, /*allow_unused=*/true);
   // An unused parameter's gradient is zero (not "none"): Adam's moments still decay.
   for (size_t i = 0; i < grads.size(); ++i)

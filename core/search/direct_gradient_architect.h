@@ -13,8 +13,7 @@ class DirectGradientArchitect : public ArchitectStep {
   using ArchitectStep::ArchitectStep;
 
  protected:
-  std::optional<std::vector<torch::Tensor>> estimate(const torch::Tensor& loss,
-                                                     const std::vector<torch::Tensor>& active) override;
+  std::optional<std::vector<torch::Tensor>> estimate(const ArchBatch& batch) override;
   bool penaltyApart() const override { return false; }
 };
 

@@ -14,9 +14,9 @@
 namespace zd {
 
 // The string-valued settings, each an enum with its config words (enum_names.h).
-enum class Estimator { Zo, Darts1 };
-constexpr std::array<EnumName<Estimator>, 2> namesOf(Estimator) {
-  return {{{Estimator::Zo, "zo"}, {Estimator::Darts1, "darts1"}}};
+enum class Estimator { Zo, Darts1, Darts2 };
+constexpr std::array<EnumName<Estimator>, 3> namesOf(Estimator) {
+  return {{{Estimator::Zo, "zo"}, {Estimator::Darts1, "darts1"}, {Estimator::Darts2, "darts2"}}};
 }
 enum class PerturbedMomentum { Copy, Fresh };
 constexpr std::array<EnumName<PerturbedMomentum>, 2> namesOf(PerturbedMomentum) {
@@ -55,6 +55,17 @@ constexpr std::array<EnumName<Precision>, 2> namesOf(Precision) {
   return {{{Precision::Fp32, "fp32"}, {Precision::Bf16, "bf16"}}};
 }
 
+// The named methods of ALGORITHM.md §8 (search_method.h): settings of the switches.
+enum class Method { ZoDartsPP, ZoDartsPlus, ZoDarts, DartsV1, DartsV2, Custom };
+constexpr std::array<EnumName<Method>, 6> namesOf(Method) {
+  return {{{Method::ZoDartsPP, "zo-darts++"},
+           {Method::ZoDartsPlus, "zo-darts+"},
+           {Method::ZoDarts, "zo-darts"},
+           {Method::DartsV1, "darts-v1"},
+           {Method::DartsV2, "darts-v2"},
+           {Method::Custom, "custom"}}};
+}
+
 // The supernet's shape (§1). Input channels and classes come from the data.
 struct NetworkOptions {
   int channels = 16;  // C: channels of stage 1 (stages 2, 3 have 2C, 4C)
@@ -89,8 +100,12 @@ struct ArchOptimOptions {
   int rounds = 10;           // R: weight steps per architecture update
   double mu_scale = 0.005;   // μ = mu_scale · ‖α‖
   // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
-  // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline).
+  // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline);
+  // darts2: through one virtual weight step, with the unrolled Hessian-vector
+  // product (DARTS second order, the baseline of the paper's search-time claim).
   Estimator estimator = Estimator::Zo;
+  // darts2's finite-difference step: ε = unrolled_eps / ‖∇_w' L_val‖ (DARTS's 0.01).
+  double unrolled_eps = 0.01;
   // The perturbed copy's SGD momentum at the start of each round: "copy" (the
   // network's, so the two runs differ only by μu) or "fresh" (the reference's:
   // zero momentum, which makes v carry (momentum difference)/μ).

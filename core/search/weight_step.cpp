@@ -33,6 +33,18 @@ std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::
                                                          .weight_decay(options.weight_decay));
 }
 
+std::vector<torch::Tensor> momentumBuffers(const torch::optim::SGD& optimizer,
+                                           const std::vector<torch::Tensor>& params) {
+  std::vector<torch::Tensor> buffers;
+  for (const auto& p : params) {
+    const auto it = optimizer.state().find(optimizerStateKey(optimizer, p));
+    buffers.push_back(it == optimizer.state().end()
+                          ? torch::Tensor()
+                          : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
+  }
+  return buffers;
+}
+
 void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params, torch::optim::SGD& to,
                   const std::vector<torch::Tensor>& to_params) {
   torch::NoGradGuard no_grad;

@@ -23,6 +23,10 @@ std::unique_ptr<torch::optim::SGD> makeWeightOptimizer(const std::vector<torch::
 // Gives `to` the momentum buffers `from` holds, copied: to_params[i] gets
 // from_params[i]'s (same shapes); parameters `from` has no momentum for yet start
 // without one, as in `from`.
+// The momentum buffer `optimizer` holds for each of `params` (undefined where none).
+std::vector<torch::Tensor> momentumBuffers(const torch::optim::SGD& optimizer,
+                                           const std::vector<torch::Tensor>& params);
+
 void copyMomentum(const torch::optim::SGD& from, const std::vector<torch::Tensor>& from_params, torch::optim::SGD& to,
                   const std::vector<torch::Tensor>& to_params);
 

@@ -77,15 +77,15 @@ void ZoArchitect::trainAlongside(const torch::Tensor& x, const torch::Tensor& y,
   weightStep(perturbed_, *perturbed_sgd_, x, y, w, options_.weights.grad_clip, options_.precision == Precision::Bf16);
 }
 
-std::optional<std::vector<torch::Tensor>> ZoArchitect::estimate(const torch::Tensor& loss,
-                                                                const std::vector<torch::Tensor>& active) {
+std::optional<std::vector<torch::Tensor>> ZoArchitect::estimate(const ArchBatch& batch) {
+  const auto& active = batch.active;
   if (!round_open_) return std::nullopt;  // no round yet (cannot happen with step 0 starting one)
   // Direct gradients with autograd on the live network (no deep copy):
   // g_w = ∂L_val/∂w, g_A = ∂L_val/∂A.
   std::vector<torch::Tensor> inputs = active;
   const auto weights = net_->parameters();
   inputs.insert(inputs.end(), weights.begin(), weights.end());
-  const auto grads = torch::autograd::grad({loss}, inputs, /*grad_outputs=*/{}, /*retain_graph=*/false,
+  const auto grads = torch::autograd::grad({batch.loss}, inputs, /*grad_outputs=*/{}, /*retain_graph=*/false,
                                            /*create_graph=*/false, /*allow_unused=*/true);
   torch::NoGradGuard no_grad;
   const std::vector<torch::Tensor> g_arch(grads.begin(), grads.begin() + static_cast<long>(active.size()));

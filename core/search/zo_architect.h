@@ -29,8 +29,7 @@ class ZoArchitect : public ArchitectStep {
   void enterPhase2() override;
 
  protected:
-  std::optional<std::vector<torch::Tensor>> estimate(const torch::Tensor& loss,
-                                                     const std::vector<torch::Tensor>& active) override;
+  std::optional<std::vector<torch::Tensor>> estimate(const ArchBatch& batch) override;
   // "full" adds the penalty's exact gradient to the estimate; "projected" folds it
   // into L_val, so that it is seen only along u.
   bool penaltyApart() const override { return options_.arch.penalty_gradient == PenaltyGradient::Full; }

@@ -1,4 +1,5 @@
 #include "app/cli_search_options.h"
+#include "core/search/search_method.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/run/run_directory.h"
@@ -58,6 +59,27 @@ class TestCliSearchOptions : public QObject {
   }
 
  private slots:
+  // --method sets its switches over the file's; switch flags given with it override
+  // it and are refused when they contradict it.
+  void methodFlag() {
+    const std::string file = writeConfig(R"({"search": {"distribution": "sparsemax", "size_search": true}})");
+    const auto v1 = parse({"--data", "a.npz", "--config", file, "--method", "darts-v1"})->resolve();
+    QCOMPARE(v1.search.arch.estimator, zd::Estimator::Darts1);
+    QCOMPARE(v1.search.distribution, zd::Distribution::Softmax);
+    QVERIFY(!v1.search.size_search && !v1.search.temperature.anneal);
+    QCOMPARE(configErrorOf(*parse({"--data", "a.npz", "--method", "zo-darts++", "--softmax"})),
+             QString("--method: config key 'search.method': \"zo-darts++\" means search.distribution \"sparsemax\", "
+                     "got \"softmax\": change one of them, or set search.method \"custom\" for an ablation"));
+    // No --method: the switches name it, over a file that names another.
+    const auto named = [](const zd::RunConfig& c) { return zd::methodOf(c.search); };
+    QCOMPARE(named(parse({"--data", "a.npz", "--softmax", "--no-anneal", "--no-size-search"})->resolve()),
+             zd::Method::ZoDarts);
+    QCOMPARE(named(parse({"--data", "a.npz", "--estimator", "darts2"})->resolve()), zd::Method::Custom);
+    const std::string v2 = writeConfig(R"({"search": {"method": "darts-v2"}})");
+    QCOMPARE(named(parse({"--data", "a.npz", "--config", v2, "--estimator", "darts1"})->resolve()),
+             zd::Method::DartsV1);
+  }
+
   void init() {
     dir_ = fs::temp_directory_path() / ("zd_cli_" + std::to_string(::getpid()));
     fs::create_directories(dir_);

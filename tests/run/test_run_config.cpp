@@ -1,5 +1,6 @@
 #include "core/common/error.h"
 #include "core/run/run_config.h"
+#include "core/search/search_method.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,73 @@ class TestRunConfig : public QObject {
   Q_OBJECT
 
  private slots:
+  // A named method sets its switches (ALGORITHM.md §8); each one's switches name it
+  // back, and no two methods share them.
+  void methodsSetTheirSwitches_data() {
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("estimator");
+    QTest::addColumn<QString>("distribution");
+    QTest::addColumn<bool>("anneal");
+    QTest::addColumn<bool>("sizeSearch");
+    QTest::newRow("zo-darts++") << "zo-darts++"
+                                << "zo"
+                                << "sparsemax" << true << true;
+    QTest::newRow("zo-darts+") << "zo-darts+"
+                               << "zo"
+                               << "sparsemax" << true << false;
+    QTest::newRow("zo-darts") << "zo-darts"
+                              << "zo"
+                              << "softmax" << false << false;
+    QTest::newRow("darts-v1") << "darts-v1"
+                              << "darts1"
+                              << "softmax" << false << false;
+    QTest::newRow("darts-v2") << "darts-v2"
+                              << "darts2"
+                              << "softmax" << false << false;
+  }
+  void methodsSetTheirSwitches() {
+    QFETCH(QString, method);
+    QFETCH(QString, estimator);
+    QFETCH(QString, distribution);
+    QFETCH(bool, anneal);
+    QFETCH(bool, sizeSearch);
+    const auto config = zd::runConfigFromJson(documentWith("search.method", '"' + method + '"'), withData());
+    const auto& s = config.search;
+    QCOMPARE(QString(zd::nameOf(s.arch.estimator)), estimator);
+    QCOMPARE(QString(zd::nameOf(s.distribution)), distribution);
+    QCOMPARE(s.temperature.anneal, anneal);
+    QCOMPARE(s.size_search, sizeSearch);
+    QCOMPARE(QString(zd::nameOf(zd::methodOf(s))), method);
+    // config.json names it, and reads back the same.
+    const json written = zd::toJson(config);
+    QCOMPARE(QString::fromStdString(written.at("search").at("method").get<std::string>()), method);
+    QCOMPARE(zd::toJson(zd::runConfigFromJson(written)), written);
+  }
+
+  // Without a method, the switches name it: custom when no method has them.
+  void switchesNameTheMethod() {
+    QCOMPARE(zd::methodOf(zd::runConfigFromJson(json::object(), withData()).search), zd::Method::ZoDartsPP);
+    const auto softmax_only = zd::runConfigFromJson(parse(R"({"search": {"distribution": "softmax"}})"), withData());
+    QCOMPARE(zd::methodOf(softmax_only.search), zd::Method::Custom);
+    QCOMPARE(zd::toJson(softmax_only).at("search").at("method").get<std::string>(), std::string("custom"));
+    const auto zo_darts = zd::runConfigFromJson(
+        parse(R"({"search": {"distribution": "softmax", "temperature": {"anneal": false}, "size_search": false}})"),
+        withData());
+    QCOMPARE(zd::methodOf(zo_darts.search), zd::Method::ZoDarts);
+    // custom takes any switches.
+    QCOMPARE(errorFor(parse(R"({"search": {"method": "custom", "arch": {"estimator": "darts2"}}})")), QString());
+  }
+
+  // A switch set against its method is refused, naming both.
+  void switchAgainstTheMethodIsRefused() {
+    QCOMPARE(errorFor(parse(R"({"search": {"method": "zo-darts++", "distribution": "softmax"}})")),
+             QString("config key 'search.method': \"zo-darts++\" means search.distribution \"sparsemax\", got "
+                     "\"softmax\": change one of them, or set search.method \"custom\" for an ablation"));
+    QCOMPARE(errorFor(parse(R"({"search": {"method": "darts-v2", "size_search": true}})")),
+             QString("config key 'search.method': \"darts-v2\" means search.size_search false, got true: change "
+                     "one of them, or set search.method \"custom\" for an ablation"));
+  }
+
   void defaultsRoundTrip() {
     const zd::RunConfig config = withData();
     const json j = zd::toJson(config);

@@ -92,7 +92,7 @@ RetrainDialog::RetrainDialog(const zd::RunConfig& config, const SearchOutcome& s
         form->addRow(label, editor);
         continue;  // keeps the device list's own tooltip
       } else if (row.kind == Row::Choice) {
-        editor = fields()->addChoice(row.key, label, {QStringLiteral("argmax"), QStringLiteral("sample")}, box);
+        editor = fields()->addChoice(row.key, label, enumWords<zd::TrainDerive>(), box);
         form->addRow(label, editor);
       } else {
         auto* edit = fields()->addLine(row.key, label, box);

@@ -2,6 +2,9 @@
 
 #include "ui/wizard/config_fields.h"
 
+#include "core/common/memory_format.h"
+#include "core/search/search_options.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QFormLayout>
@@ -20,16 +23,17 @@ const char* kRetrainPrefix = "train.";
 // Settings with a fixed set of values get a combo box.
 const std::map<std::string, QStringList>& choices() {
   static const std::map<std::string, QStringList> kChoices = {
-      {"search.arch.estimator", {QStringLiteral("zo"), QStringLiteral("darts1")}},
-      {"search.distribution", {QStringLiteral("sparsemax"), QStringLiteral("softmax")}},
-      {"search.memory_format", {QStringLiteral("auto"), QStringLiteral("channels_last"), QStringLiteral("contiguous")}},
-      {"search.parallel_copies", {QStringLiteral("auto"), QStringLiteral("on"), QStringLiteral("off")}},
-      {"search.precision", {QStringLiteral("fp32"), QStringLiteral("bf16")}},
-      {"search.derive", {QStringLiteral("auto"), QStringLiteral("band"), QStringLiteral("argmax")}},
-      {"search.arch.perturbed_momentum", {QStringLiteral("copy"), QStringLiteral("fresh")}},
-      {"search.arch.penalty_gradient", {QStringLiteral("full"), QStringLiteral("projected")}},
-      {"search.arch.penalty_path", {QStringLiteral("sparsemax"), QStringLiteral("softmax")}},
-      {"search.arch.direct_gradient", {QStringLiteral("projected"), QStringLiteral("full")}},
+      {"search.method", enumWords<zd::Method>()},
+      {"search.arch.estimator", enumWords<zd::Estimator>()},
+      {"search.distribution", enumWords<zd::Distribution>()},
+      {"search.memory_format", enumWords<zd::MemoryFormat>()},
+      {"search.parallel_copies", enumWords<zd::ParallelCopies>()},
+      {"search.precision", enumWords<zd::Precision>()},
+      {"search.derive", enumWords<zd::DeriveMode>()},
+      {"search.arch.perturbed_momentum", enumWords<zd::PerturbedMomentum>()},
+      {"search.arch.penalty_gradient", enumWords<zd::PenaltyGradient>()},
+      {"search.arch.penalty_path", enumWords<zd::PenaltyPath>()},
+      {"search.arch.direct_gradient", enumWords<zd::DirectGradient>()},
   };
   return kChoices;
 }

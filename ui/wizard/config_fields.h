@@ -21,6 +21,14 @@ class QLineEdit;
 class QCheckBox;
 class QComboBox;
 
+// The words an enum setting takes, from the engine's own list (for addChoice).
+template <class E>
+QStringList enumWords() {
+  QStringList words;
+  for (const auto& name : zd::enumNames<E>()) words << QString::fromStdString(name);
+  return words;
+}
+
 class ConfigFields : public QObject {
   Q_OBJECT
 

@@ -98,6 +98,15 @@ void overlay(json& doc, const std::string& key, const json& value) {
   (*node)[key.substr(start)] = value;
 }
 
+// Sets in `doc` the switches `method` stands for, except those `keep` says stay.
+void overlayMethodSwitches(json& doc, Method method, const std::function<bool(const std::string&)>& keep) {
+  RunConfig with_method;
+  applyMethod(method, with_method.search);
+  const json method_doc = toJson(with_method);
+  for (const auto& key : methodSwitchKeys())
+    if (!keep(key)) overlay(doc, key, method_doc.at(jsonPointer(key)));
+}
+
 json readConfigFile(const std::string& file) {
   json doc;
   try {
@@ -293,38 +302,24 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
     if (flag == "--budget") applyBudgetFlag(cli.budget, from_flags.search.budget);
   }
   const json flags_doc = toJson(from_flags);
-  if (cmd.count("--method") > 0) {
-    // The method's switches override the file's, and the switch flags given override them.
-    std::set<std::string> set_by_flags;
-    for (const auto& flag : given)
-      if (flag != "--method") set_by_flags.insert(cli.flag_keys.at(flag).begin(), cli.flag_keys.at(flag).end());
-    RunConfig method = from_flags;
-    applyMethod(cli.method, method.search);
-    const json method_doc = toJson(method);
-    for (const auto& key : methodSwitchKeys())
-      if (!set_by_flags.count(key)) overlay(doc, key, method_doc.at(jsonPointer(key)));
-  }
+  std::set<std::string> set_by_flags;
+  for (const auto& flag : given)
+    if (flag != "--method") set_by_flags.insert(cli.flag_keys.at(flag).begin(), cli.flag_keys.at(flag).end());
   for (const auto& flag : given)
     for (const auto& key : cli.flag_keys.at(flag)) overlay(doc, key, flags_doc.at(jsonPointer(key)));
+  const auto method_key = jsonPointer("search.method");
   if (cmd.count("--method") > 0) {
+    // The method's switches override the file's; the switch flags given override them.
+    overlayMethodSwitches(doc, cli.method, [&](const std::string& key) { return set_by_flags.count(key) > 0; });
     overlay(doc, "search.method", nameOf(cli.method));
-  } else {
+  } else if (doc.contains(method_key) && doc.at(method_key).is_string()) {
     // Switch flags over a file that names its method: the method's other switches
     // stay, the flags win, and the run is named after the switches it ends up with.
-    bool switch_given = false;
-    for (const auto& flag : given)
-      for (const auto& key : cli.flag_keys.at(flag))
-        switch_given |= std::count(methodSwitchKeys().begin(), methodSwitchKeys().end(), key) > 0;
-    const auto method_key = jsonPointer("search.method");
-    const auto file_method = switch_given && doc.contains(method_key) && doc.at(method_key).is_string()
-                                 ? enumFromName<Method>(doc.at(method_key).get<std::string>())
-                                 : std::nullopt;
-    if (file_method) {
-      RunConfig method;
-      applyMethod(*file_method, method.search);
-      const json method_doc = toJson(method);
-      for (const auto& key : methodSwitchKeys())
-        if (!doc.contains(jsonPointer(key))) overlay(doc, key, method_doc.at(jsonPointer(key)));
+    const auto file_method = enumFromName<Method>(doc.at(method_key).get<std::string>());
+    const bool switch_given = std::any_of(methodSwitchKeys().begin(), methodSwitchKeys().end(),
+                                          [&](const std::string& key) { return set_by_flags.count(key) > 0; });
+    if (file_method && switch_given) {
+      overlayMethodSwitches(doc, *file_method, [&](const std::string& key) { return doc.contains(jsonPointer(key)); });
       doc["search"].erase("method");
     }
   }

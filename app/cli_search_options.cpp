@@ -2,10 +2,10 @@
 
 #include "core/common/atomic_file.h"
 #include "app/cli_enum_option.h"
-#include "core/common/count_text.h"
 #include "core/common/error.h"
 #include "core/common/json_fields.h"
 #include "core/run/run_directory.h"
+#include "core/search/budget_words.h"
 #include "core/search/search_method.h"
 
 #include <CLI/CLI.hpp>
@@ -52,34 +52,6 @@ class FlagAdder {
   SearchCli& cli_;
   std::string group_;
 };
-
-// What is wrong with a --budget value ("" when nothing), applying it when it is right.
-std::string applyBudget(const std::string& value, BudgetOptions& budget) {
-  const auto preset = enumFromName<BudgetPreset>(value);
-  if (preset && *preset != BudgetPreset::Custom) {
-    budget.preset = *preset;
-    // A preset's band is computed from the search space before the search.
-    budget.min_params = 0;
-    budget.max_params = 0;
-    return "";
-  }
-  const auto colon = value.find(':');
-  if (colon == std::string::npos)
-    return "expected none, small, medium, large or MIN:MAX (parameter counts, e.g. "
-           "200k:1.5M), got '" +
-           value + "'";
-  const auto lo = parseCount(value.substr(0, colon));
-  const auto hi = parseCount(value.substr(colon + 1));
-  if (!lo || !hi)
-    return "MIN and MAX in '" + value +
-           "' must be parameter counts such as 135000, 200k, "
-           "1.5M or 2e5 (M for million: m is refused)";
-  if (*lo >= *hi) return "MIN must be below MAX, got '" + value + "'";
-  budget.preset = BudgetPreset::Custom;
-  budget.min_params = *lo;
-  budget.max_params = *hi;
-  return "";
-}
 
 // Sets `key` (dotted) in `doc`, making missing groups. A group that is there but not
 // an object is left alone, so validation reports the file's real mistake instead of
@@ -246,7 +218,7 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
       ->type_name("NAME|MIN:MAX")
       ->check([](const std::string& value) {
         BudgetOptions scratch;
-        return applyBudget(value, scratch);
+        return applyBudgetWord(value, scratch);
       });
   cli.flag_keys["--budget"] = {"search.budget.preset", "search.budget.min_params", "search.budget.max_params"};
   add.option("--budget-from", s.budget.from_run, "search.budget.from_run",
@@ -267,11 +239,12 @@ void addSearchFlags(CLI::App& cmd, SearchCli& cli) {
 }
 
 void applyBudgetFlag(const std::string& value, BudgetOptions& budget) {
-  const std::string problem = applyBudget(value, budget);
+  const std::string problem = applyBudgetWord(value, budget);
   if (!problem.empty()) throw ConfigError("--budget: " + problem);
 }
 
-RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
+RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd, const json* middle,
+                              const std::string& middle_source) {
   if (!cli.resume.empty() && !cli.config_file.empty())
     throw ConfigError("--config and --resume cannot be combined: a resumed run keeps the "
                       "settings in its config.json");
@@ -290,6 +263,9 @@ RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd) {
   } else if (!cli.config_file.empty()) {
     doc = readConfigFile(cli.config_file);
     source = cli.config_file;
+  } else if (middle) {
+    doc = *middle;
+    source = middle_source;
   }
 
   // The top layer: only the flags actually given (CLI11's count), with the values

@@ -5,6 +5,8 @@
 
 #include "core/run/run_config.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -45,7 +47,9 @@ void applyBudgetFlag(const std::string& value, BudgetOptions& budget);
 // The run's configuration after `cmd` was parsed: the defaults, overlaid by the
 // --config file or, with --resume, by that run's config.json, overlaid by the flags
 // given on the command line; validated. Throws ConfigError (naming the flag or file
-// at fault) or IoError (an unreadable file).
-RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd);
+// at fault) or IoError (an unreadable file). `middle`, when given, is that middle
+// layer instead of a --config file (a study plan's settings, read from `middle_source`).
+RunConfig resolveSearchConfig(const SearchCli& cli, const CLI::App& cmd, const nlohmann::json* middle = nullptr,
+                              const std::string& middle_source = "");
 
 }  // namespace zd

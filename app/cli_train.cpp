@@ -4,6 +4,7 @@
 #include "app/cli_progress.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_file.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_train.h"
 
@@ -54,12 +55,7 @@ void switchFlag(CLI::App& cmd, const std::string& flag, std::function<void(Train
 }
 
 Genotype readGenotype(const std::string& path) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ConfigError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = readJsonFile(path);
   try {
     return Genotype::fromJson(j);
   } catch (const ConfigError& e) {

@@ -4,6 +4,7 @@
 #include "app/cli_inspect_data.h"
 #include "app/cli_progress.h"
 #include "app/cli_search_options.h"
+#include "app/cli_study.h"
 #include "app/cli_train.h"
 #include "app/omp_wait_policy.h"
 #if ZODARTS_WITH_EXPORT
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   auto* inspect = zd::addInspectDataCommand(app);
   auto* train = zd::addTrainCommand(app);
   auto* evaluate = zd::addEvaluateCommand(app);
+  auto* study = zd::addStudyCommand(app);
 #if ZODARTS_WITH_EXPORT
   auto* export_cmd = zd::addExportCommand(app);
   auto* predict = zd::addPredictCommand(app);
@@ -81,6 +83,7 @@ int main(int argc, char** argv) {
     if (inspect->parsed()) return zd::runInspectDataCommand();
     if (train->parsed()) return zd::runTrainCommand();
     if (evaluate->parsed()) return zd::runEvaluateCommand();
+    if (study->parsed()) return zd::runStudyCommand(*study);
 #if ZODARTS_WITH_EXPORT
     if (export_cmd->parsed()) return zd::runExportCommand();
     if (predict->parsed()) return zd::runPredictCommand();

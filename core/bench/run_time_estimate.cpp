@@ -20,6 +20,11 @@ constexpr int kTimedBatch = 32;
 RunTimeEstimate estimateRunTime(const RunConfig& config, const DataShape& data) {
   configureThreads(config.threads);  // as the run itself will
   const torch::Device device = resolveDevice(config.device);
+  if (config.search.arch.estimator == Estimator::Random) {  // draws, runs no step
+    RunTimeEstimate none;
+    none.device = describeDevice(device);
+    return none;
+  }
   SearchOptions options = config.search;
   options.batch = std::min(options.batch, kTimedBatch);
   SupernetOptions network;

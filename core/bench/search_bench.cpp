@@ -3,6 +3,7 @@
 #include "core/bench/search_step_timer.h"
 #include "core/common/cuda_device.h"
 #include "core/common/device.h"
+#include "core/common/error.h"
 #include "core/data/batch_augment.h"
 #include "core/data/device_placement.h"
 #include "core/nas/check_genotype.h"
@@ -85,6 +86,8 @@ SearchOptions searchOptionsOf(const BenchOptions& o) {
   options.parallel_copies = o.parallel_copies;
   options.augment.resize = o.resize;
   options.precision = o.precision;
+  if (o.estimator == Estimator::Random)
+    throw ConfigError("--estimator random: the random method draws an architecture and times no search step");
   options.arch.estimator = o.estimator;
   return options;
 }

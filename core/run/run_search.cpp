@@ -14,8 +14,14 @@
 #include "core/search/derivation.h"
 #include "core/job/observer_tools.h"
 #include "core/search/search_engine.h"
+#include "core/train/random_architecture.h"
 
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <random>
 
 namespace zd {
 namespace {
@@ -39,6 +45,41 @@ nlohmann::json genotypeFile(const SearchResult& result, const Dataset& data, con
   j["epochs_done"] = result.epochs_done;
   j["cancelled"] = result.cancelled;
   return j;
+}
+
+// The random method (search.arch.estimator "random"): no search, one architecture
+// drawn uniformly from the space, inside the band when one is set, with the search's
+// seed. The same events and genotype.json as a search, so retraining, the studio and
+// a study treat it like any other method.
+SearchResult drawRandomArchitecture(const SearchOptions& s, const SearchData& data, const BudgetBand& band,
+                                    const torch::Device& device, JobObserver& observer) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const CountShape shape{data.weight_half.channels(), s.network.channels, data.classes};
+  RunStarted started;
+  started.device = describeDevice(device);
+  started.weight_images = data.weight_half.size();
+  started.arch_images = data.arch_half.size();
+  started.classes = data.classes;
+  started.channels = shape.in_channels;
+  started.min_params = band.min;
+  started.max_params = band.max;
+  observer.onEvent(started);
+  std::optional<ParamWindow> window;
+  if (band.active())
+    window = ParamWindow{static_cast<int64_t>(std::ceil(band.min)), static_cast<int64_t>(std::floor(band.max))};
+  std::mt19937_64 rng(s.seed);
+  SearchResult result;
+  result.genotype = randomArchitecture(shape, s.network.cells, window, rng);
+  result.params = exactParams(result.genotype, shape.in_channels, shape.channels, shape.classes);
+  result.derivation = {result.genotype, result.params, result.genotype, result.params, "random", {}, ""};
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RunFinished finished;
+  finished.genotype = finished.argmax_genotype = result.genotype;
+  finished.params = finished.argmax_params = result.params;
+  finished.derivation = "random";
+  finished.seconds = result.seconds;
+  observer.onEvent(finished);
+  return result;
 }
 
 }  // namespace
@@ -104,7 +145,7 @@ SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopT
   if (config.out.empty()) throw ConfigError("out: no run directory given (use --out RUN_DIR)");
   const RunDirectory dir = resume ? RunDirectory::open(config.out) : RunDirectory::create(config.out);
   if (!resume) {
-    if (std::filesystem::exists(dir.checkpointPath()))
+    if (std::filesystem::exists(dir.checkpointPath()) || std::filesystem::exists(dir.path() / "genotype.json"))
       throw IoError(config.out + " already holds a search; resume it with --resume " + config.out +
                     " or choose another --out");
     dir.writeConfig(config);
@@ -113,7 +154,9 @@ SearchRunOutcome runSearch(const RunConfig& config, JobObserver& observer, StopT
   TeeObserver tee(log, observer);
   SearchRunOutcome outcome;
   outcome.run_dir = dir.path();
-  outcome.result = runSearchLoop(s, data, band, device, tee, stop, dir.checkpointPath(), resume);
+  outcome.result = s.arch.estimator == Estimator::Random
+                       ? drawRandomArchitecture(s, data, band, device, tee)
+                       : runSearchLoop(s, data, band, device, tee, stop, dir.checkpointPath(), resume);
   dir.writeJson("genotype.json", genotypeFile(outcome.result, dataset, config, band));
   return outcome;
 }

@@ -3,6 +3,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/device.h"
 #include "core/common/error.h"
+#include "core/common/json_file.h"
 #include "core/data/batch_augment.h"
 #include "core/data/device_placement.h"
 #include "core/nas/param_count.h"
@@ -27,12 +28,7 @@ namespace {
 Genotype readGenotypeFile(const fs::path& path) {
   if (!fs::exists(path))
     throw IoError(path.string() + ": missing — the search has not finished (or give --genotype FILE)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ConfigError(path.string() + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = readJsonFile(path);
   try {
     return Genotype::fromJson(j);
   } catch (const ConfigError& e) {

@@ -1,5 +1,6 @@
 #include "core/search/architect_step.h"
 
+#include "core/common/error.h"
 #include "core/nas/param_count.h"
 #include "core/search/darts_second_order_architect.h"
 #include "core/search/direct_gradient_architect.h"
@@ -151,6 +152,9 @@ std::unique_ptr<ArchitectStep> makeArchitectStep(Supernet net, Architecture& arc
     case Estimator::Zo: return std::make_unique<ZoArchitect>(std::move(net), arch, options, device);
     case Estimator::Darts1: return std::make_unique<DirectGradientArchitect>(std::move(net), arch, options, device);
     case Estimator::Darts2: return std::make_unique<DartsSecondOrderArchitect>(std::move(net), arch, options, device);
+    case Estimator::Random:
+      throw ConfigError("search.arch.estimator \"random\" draws an architecture instead of searching one: "
+                        "it has no architecture step (runSearch draws it)");
   }
   throw std::logic_error("makeArchitectStep: unknown estimator");
 }

@@ -6,6 +6,10 @@ namespace zd {
 
 void applyMethod(Method method, SearchOptions& o) {
   if (method == Method::Custom) return;
+  if (method == Method::Random) {  // draws, does not search: the other switches do nothing
+    o.arch.estimator = Estimator::Random;
+    return;
+  }
   const bool zo = method == Method::ZoDartsPP || method == Method::ZoDartsPlus || method == Method::ZoDarts;
   o.arch.estimator = zo ? Estimator::Zo : method == Method::DartsV1 ? Estimator::Darts1 : Estimator::Darts2;
   const bool sparse = method == Method::ZoDartsPP || method == Method::ZoDartsPlus;
@@ -52,9 +56,11 @@ std::string methodConflict(Method method, const SearchOptions& options) {
   if (method == Method::Custom) return "";
   SearchOptions expected = options;
   applyMethod(method, expected);
-  for (const auto& s : switches())
+  for (const auto& s : switches()) {
+    if (method == Method::Random && std::string(s.key) != "search.arch.estimator") continue;
     if (s.show(expected) != s.show(options))
       return std::string("means ") + s.key + " " + s.show(expected) + ", got " + s.show(options);
+  }
   return "";
 }
 

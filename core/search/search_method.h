@@ -5,6 +5,8 @@
 //   zo-darts    zeroth-order, softmax, no annealing, fixed size
 //   darts-v1    DARTS first order: direct gradient, softmax, no annealing, fixed size
 //   darts-v2    DARTS second order: unrolled gradient, softmax, no annealing, fixed size
+//   random      no search: an architecture drawn uniformly from the space, inside the
+//               budget band when one is set (the control; only the estimator matters)
 //   custom      any other combination (an ablation)
 // The method is not stored beside the switches (it could disagree with them): a
 // config that names one gets its switches as defaults and a switch set against it is

@@ -14,9 +14,12 @@
 namespace zd {
 
 // The string-valued settings, each an enum with its config words (enum_names.h).
-enum class Estimator { Zo, Darts1, Darts2 };
-constexpr std::array<EnumName<Estimator>, 3> namesOf(Estimator) {
-  return {{{Estimator::Zo, "zo"}, {Estimator::Darts1, "darts1"}, {Estimator::Darts2, "darts2"}}};
+enum class Estimator { Zo, Darts1, Darts2, Random };
+constexpr std::array<EnumName<Estimator>, 4> namesOf(Estimator) {
+  return {{{Estimator::Zo, "zo"},
+           {Estimator::Darts1, "darts1"},
+           {Estimator::Darts2, "darts2"},
+           {Estimator::Random, "random"}}};
 }
 enum class PerturbedMomentum { Copy, Fresh };
 constexpr std::array<EnumName<PerturbedMomentum>, 2> namesOf(PerturbedMomentum) {
@@ -56,13 +59,14 @@ constexpr std::array<EnumName<Precision>, 2> namesOf(Precision) {
 }
 
 // The named methods of ALGORITHM.md §8 (search_method.h): settings of the switches.
-enum class Method { ZoDartsPP, ZoDartsPlus, ZoDarts, DartsV1, DartsV2, Custom };
-constexpr std::array<EnumName<Method>, 6> namesOf(Method) {
+enum class Method { ZoDartsPP, ZoDartsPlus, ZoDarts, DartsV1, DartsV2, Random, Custom };
+constexpr std::array<EnumName<Method>, 7> namesOf(Method) {
   return {{{Method::ZoDartsPP, "zo-darts++"},
            {Method::ZoDartsPlus, "zo-darts+"},
            {Method::ZoDarts, "zo-darts"},
            {Method::DartsV1, "darts-v1"},
            {Method::DartsV2, "darts-v2"},
+           {Method::Random, "random"},
            {Method::Custom, "custom"}}};
 }
 
@@ -102,7 +106,9 @@ struct ArchOptimOptions {
   // zo: the zeroth-order hypergradient of §4 (ZO-DARTS++); darts1: the direct
   // gradient ∂L_val/∂A at the current weights (DARTS first order, a baseline);
   // darts2: through one virtual weight step, with the unrolled Hessian-vector
-  // product (DARTS second order, the baseline of the paper's search-time claim).
+  // product (DARTS second order, the baseline of the paper's search-time claim);
+  // random: no search at all, an architecture drawn uniformly from the space (inside
+  // the budget band when one is set) with search.seed: the control of a study.
   Estimator estimator = Estimator::Zo;
   // darts2's finite-difference step: ε = unrolled_eps / ‖∇_w' L_val‖ (DARTS's 0.01).
   double unrolled_eps = 0.01;

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_file.h"
 #include "core/common/json_fields.h"
 #include "core/job/archive_io.h"
 #include "core/train/module_state.h"
@@ -117,12 +118,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& run_dir) {
   const auto weights_path = run_dir / "model.pt";
   if (!std::filesystem::exists(card_path))
     throw IoError(card_path.string() + ": no trained model here (run `zodarts train` first)");
-  json j;
-  try {
-    j = json::parse(readFile(card_path));
-  } catch (const json::parse_error& e) {
-    throw ConfigError(card_path.string() + ": not valid JSON (" + e.what() + ")");
-  }
+  const json j = readJsonFile(card_path);
   TrainedModel model;
   try {
     model.card = ModelCard::fromJson(j);

@@ -9,6 +9,7 @@
 #include "core/run/event_log.h"
 #include "core/run/run_directory.h"
 #include "core/run/run_search.h"
+#include "core/search/search_method.h"
 #include "tests/common/event_recorder.h"
 
 #include <nlohmann/json.hpp>
@@ -220,6 +221,78 @@ class TestSearchEndToEnd : public QObject {
       QVERIFY2(QString(e.what()).contains("budgeted"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(zd::ConfigError, zd::budgetFromRun(medium, dir_ / "free", zd::CountShape{3, 4, 3}, 1, 7));
+  }
+
+  // The named baselines do what they claim, seen in a whole run's events: zo-darts
+  // (softmax, no annealing, fixed size) never has an exact zero and keeps T = T0
+  // and phase 1; zo-darts++ (sparsemax, annealing, size search) anneals, reaches
+  // exact zeros and phase 2 with its band; zo-darts+ anneals with sparsemax and never
+  // leaves phase 1, so its budget penalty is never applied (λ stays 0).
+  void namedMethodsDoWhatTheyClaim() {
+    zd::StopToken stop;
+    auto zerosOf = [](const Recorder& rec) {
+      int64_t zeros = 0;
+      for (const auto& e : rec.all<zd::EpochFinished>())
+        for (const auto& row : e.distributions.alpha)
+          for (double p : row) zeros += p == 0.0;
+      return zeros;
+    };
+    Recorder softmax;
+    auto c = tinyConfig(data_, dir_ / "method-zo-darts");
+    c.search.temperature.t0 = 0.2;  // cold, as sparsemax would make zeros at once
+    zd::applyMethod(zd::Method::ZoDarts, c.search);
+    zd::runSearch(c, softmax, stop, false);
+    QCOMPARE(zerosOf(softmax), int64_t(0));
+    for (const auto& e : softmax.all<zd::EpochStarted>()) {
+      QCOMPARE(e.temperature, 0.2);
+      QCOMPARE(e.phase, 1);
+      QCOMPARE(e.lambda, 0.0);
+    }
+    Recorder sparse;
+    c = tinyConfig(data_, dir_ / "method-zo-darts++");
+    c.search.temperature.t0 = 0.2;
+    zd::applyMethod(zd::Method::ZoDartsPP, c.search);
+    zd::runSearch(c, sparse, stop, false);
+    QVERIFY(zerosOf(sparse) > 0);
+    const auto started = sparse.all<zd::EpochStarted>();
+    QVERIFY(started.back().temperature < started.front().temperature);
+    QCOMPARE(started.back().phase, 2);
+    QVERIFY(started.back().lambda > 0);
+    Recorder fixed;
+    c = tinyConfig(data_, dir_ / "method-zo-darts+");
+    zd::applyMethod(zd::Method::ZoDartsPlus, c.search);
+    zd::runSearch(c, fixed, stop, false);
+    QVERIFY(fixed.all<zd::PhaseChanged>().empty());
+    for (const auto& e : fixed.all<zd::EpochStarted>()) QCOMPARE(e.lambda, 0.0);
+    QVERIFY(fixed.all<zd::EpochStarted>().back().temperature < fixed.all<zd::EpochStarted>().front().temperature);
+  }
+
+  // The random method (the control of a study) searches nothing: it draws one
+  // architecture inside the band with the search's seed (the same seed, the same
+  // draw), writes genotype.json like a search and no checkpoint, and its events
+  // are a start and a finish only.
+  void randomMethodDrawsInsideTheBand() {
+    zd::StopToken stop;
+    auto config = tinyConfig(data_, dir_ / "random-a");
+    zd::applyMethod(zd::Method::Random, config.search);
+    Recorder rec;
+    const auto a = zd::runSearch(config, rec, stop, false);
+    QCOMPARE(rec.all<zd::RunStarted>().size(), size_t(1));
+    QCOMPARE(rec.all<zd::RunFinished>().size(), size_t(1));
+    QVERIFY(rec.all<zd::EpochFinished>().empty());
+    const auto started = rec.all<zd::RunStarted>().front();
+    QVERIFY(started.max_params > 0);
+    QVERIFY(double(a.result.params) >= started.min_params && double(a.result.params) <= started.max_params);
+    QCOMPARE(a.result.params, zd::exactParams(a.result.genotype, 1, 4, 3));
+    QVERIFY(!fs::exists(dir_ / "random-a" / "checkpoint.pt"));
+    const auto file = nlohmann::json::parse(zd::readFile(dir_ / "random-a" / "genotype.json"));
+    QCOMPARE(QString::fromStdString(file.at("derivation").get<std::string>()), QString("random"));
+    QCOMPARE(file.at("params").get<int64_t>(), a.result.params);
+    const auto config_file = nlohmann::json::parse(zd::readFile(dir_ / "random-a" / "config.json"));
+    QCOMPARE(QString::fromStdString(config_file.at("search").at("method").get<std::string>()), QString("random"));
+    Recorder again_rec;
+    config.out = (dir_ / "random-b").string();
+    QVERIFY(zd::runSearch(config, again_rec, stop, false).result.genotype == a.result.genotype);
   }
 
   // A band no architecture of the space reaches is refused before any work,

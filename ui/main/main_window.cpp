@@ -4,6 +4,9 @@
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/dashboard/run_model.h"
 #include "ui/results/results_panel.h"
+#include "ui/study/compare_page.h"
+#include "ui/study/study_launch.h"
+#include "ui/study/study_view.h"
 #include "ui/wizard/search_wizard.h"
 #include "ui/worker/job_worker.h"
 
@@ -83,6 +86,10 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) openRun(dir);
   });
   openRun_->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open &study…"), this, [this]() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a study folder"), runDir_);
+    if (!dir.isEmpty()) openStudy(dir);
+  });
   resume_ = file->addAction(tr("&Resume run"), this, [this]() { resumeRun(resumableRun_); });
   resume_->setEnabled(false);
   file->addSeparator();
@@ -93,7 +100,13 @@ void MainWindow::buildMenus() {
 SearchWizard* MainWindow::newSearch() {
   auto* wizard = new SearchWizard(this);
   wizard->setAttribute(Qt::WA_DeleteOnClose);
-  connect(wizard, &QDialog::accepted, this, [this, wizard]() { startSearch(wizard->config()); });
+  connect(wizard, &QDialog::accepted, this, [this, wizard]() {
+    const zd::RunConfig config = wizard->config();
+    if (wizard->comparePage()->isStudy())
+      startStudy(wizard->comparePage()->plan(config), QString::fromStdString(config.out),
+                 wizard->comparePage()->jobs());
+    else startSearch(config);
+  });
   wizard->open();
   return wizard;
 }
@@ -112,7 +125,33 @@ bool MainWindow::startSearch(const zd::RunConfig& config) {
   return worker_->start(config, /*resume=*/false);
 }
 
+bool MainWindow::openStudy(const QString& studyDir) {
+  if (!study_) {
+    study_ = new StudyView(tabs_);
+    tabs_->insertTab(StudyTab, study_, tr("Study"));
+  }
+  QString error;
+  if (!study_->open(studyDir, &error)) {
+    showError(tr("Cannot open the study"), error);
+    return false;
+  }
+  tabs_->setCurrentWidget(study_);
+  statusBar()->showMessage(tr("Opened the study %1; its report is report.md in that folder.").arg(studyDir));
+  return true;
+}
+
+bool MainWindow::startStudy(const zd::StudyPlan& plan, const QString& studyDir, int jobs) {
+  QString error;
+  if (!::startStudy(plan, studyDir, jobs, &error)) {
+    showError(tr("Cannot start the study"), error);
+    return false;
+  }
+  return openStudy(studyDir);
+}
+
 bool MainWindow::openRun(const QString& runDir) {
+  // A study folder picked as a run opens as the study it is.
+  if (zd::isStudyDirectory(runDir.toStdString())) return openStudy(runDir);
   QString error;
   if (!model_->replay(runDir, &error)) {
     showError(tr("Cannot open the run"), error);

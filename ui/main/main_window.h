@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/run/run_config.h"
+#include "core/study/study_plan.h"
 #include "core/job/job_events.h"
 
 #include <QMainWindow>
@@ -20,13 +21,14 @@ class ResultsPanel;
 class RunDashboard;
 class RunModel;
 class SearchWizard;
+class StudyView;
 class JobWorker;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  enum Tab { DashboardTab, CellsTab, ResultsTab };
+  enum Tab { DashboardTab, CellsTab, ResultsTab, StudyTab };
 
   explicit MainWindow(QWidget* parent = nullptr);
 
@@ -36,6 +38,7 @@ class MainWindow : public QMainWindow {
   CellViewer* cellViewer() const { return cells_; }
   ResultsPanel* results() const { return results_; }
   QTabWidget* tabs() const { return tabs_; }
+  StudyView* studyView() const { return study_; }
   QAction* resumeAction() const { return resume_; }
 
   // Opens the New-search wizard (window-modal, not blocking); its Start button
@@ -45,6 +48,12 @@ class MainWindow : public QMainWindow {
   bool startSearch(const zd::RunConfig& config);
   // Replays the run in `runDir` into the dashboard; an error dialog when it cannot.
   bool openRun(const QString& runDir);
+  // Shows the study in `studyDir` on the Study tab (live while cells run); an error
+  // dialog when it is not a study folder.
+  bool openStudy(const QString& studyDir);
+  // Writes the wizard's study to its folder, starts `zodarts study` on it in its own
+  // process and shows it; an error dialog when it cannot start.
+  bool startStudy(const zd::StudyPlan& plan, const QString& studyDir, int jobs);
   // Continues the cancelled or interrupted run in `runDir` from its checkpoint.
   bool resumeRun(const QString& runDir);
   // Retrains the architecture of the run in `runDir` (the Results page asks for it).
@@ -71,6 +80,7 @@ class MainWindow : public QMainWindow {
   CellViewer* cells_;
   ResultsPanel* results_;
   QTabWidget* tabs_;
+  StudyView* study_ = nullptr;  // made when a study is first opened
   QAction* newSearch_ = nullptr;
   QAction* openRun_ = nullptr;
   QAction* resume_ = nullptr;

@@ -82,6 +82,10 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& dataPath, cons
     shoot(wizard_, QStringLiteral("03-wizard-schedule.png"));
     wizard_->next();
   });
+  add(QStringLiteral("compare page"), wizardPage(SearchWizard::Compare), [this]() {
+    shoot(wizard_, QStringLiteral("03b-wizard-compare.png"));  // one search: the study stays off
+    wizard_->next();
+  });
   add(QStringLiteral("run page"), wizardPage(SearchWizard::Run), [this]() {
     for (const auto& kv : kTinySettings) setField(wizard_->runPage(), kv[0], kv[1]);
     setField(wizard_->runPage(), QStringLiteral("out"), runDir_);

@@ -3,6 +3,7 @@
 
 #include "ui/wizard/search_wizard.h"
 
+#include "ui/study/compare_page.h"
 #include "ui/wizard/band_preview.h"
 #include "ui/wizard/budget_page.h"
 #include "ui/wizard/data_page.h"
@@ -43,10 +44,12 @@ SearchWizard::SearchWizard(QWidget* parent) : QWizard(parent), setup_(new Search
   data_ = new DataPage(setup_, this);
   budget_ = new BudgetPage(setup_, preview_, this);
   schedule_ = new SchedulePage(setup_, this);
+  compare_ = new ComparePage(setup_, this);
   run_ = new RunPage(setup_, preview_, this);
   setPage(Data, data_);
   setPage(Budget, budget_);
   setPage(Schedule, schedule_);
+  setPage(Compare, compare_);
   setPage(Run, run_);
   resize(760, 680);
 }

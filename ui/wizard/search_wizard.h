@@ -1,4 +1,5 @@
-// The New-search wizard: Data → Budget → Schedule → Run, then Start. The pages edit
+// The New-search wizard: Data → Budget → Schedule → Compare → Run, then Start (one
+// search, or with Compare a study of several methods, budgets and seeds). The pages edit
 // one RunConfig together (SearchSetup); the last accepted settings are remembered
 // with QSettings and offered again next time (a fresh output folder each time).
 // Thread-safety: GUI thread only.
@@ -10,6 +11,7 @@
 
 class BandPreview;
 class BudgetPage;
+class ComparePage;
 class DataPage;
 class RunPage;
 class SchedulePage;
@@ -19,7 +21,7 @@ class SearchWizard : public QWizard {
   Q_OBJECT
 
  public:
-  enum PageId { Data, Budget, Schedule, Run };
+  enum PageId { Data, Budget, Schedule, Compare, Run };
 
   explicit SearchWizard(QWidget* parent = nullptr);
 
@@ -32,6 +34,7 @@ class SearchWizard : public QWizard {
   DataPage* dataPage() const { return data_; }
   BudgetPage* budgetPage() const { return budget_; }
   SchedulePage* schedulePage() const { return schedule_; }
+  ComparePage* comparePage() const { return compare_; }
   RunPage* runPage() const { return run_; }
 
   // Remembers the config (QSettings) and closes with Accepted.
@@ -46,5 +49,6 @@ class SearchWizard : public QWizard {
   DataPage* data_;
   BudgetPage* budget_;
   SchedulePage* schedule_;
+  ComparePage* compare_;
   RunPage* run_;
 };

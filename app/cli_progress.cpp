@@ -65,13 +65,17 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
           min_params_ = e.min_params;
           max_params_ = e.max_params;
           run_start_ = Clock::now();
-          std::fprintf(out_,
-                       "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
-                       e.device.c_str(), static_cast<long long>(e.weight_images), static_cast<long long>(e.arch_images),
-                       static_cast<long long>(e.classes), formatCount(static_cast<double>(e.supernet_params)).c_str(),
-                       e.epochs, e.steps_per_epoch,
-                       e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str()
-                                         : "");
+          if (e.epochs == 0) {  // the random method: nothing to search
+            std::fprintf(out_, "random architecture (no search) for %lld classes on %s\n",
+                         static_cast<long long>(e.classes), e.device.c_str());
+          } else {
+            std::fprintf(
+                out_, "search on %s: %lld + %lld images, %lld classes, supernet %s weights, %d epochs x %d steps%s\n",
+                e.device.c_str(), static_cast<long long>(e.weight_images), static_cast<long long>(e.arch_images),
+                static_cast<long long>(e.classes), formatCount(static_cast<double>(e.supernet_params)).c_str(),
+                e.epochs, e.steps_per_epoch,
+                e.start_epoch > 0 ? (" (resumed at epoch " + std::to_string(e.start_epoch + 1) + ")").c_str() : "");
+          }
           if (e.max_params > 0)
             std::fprintf(out_, "budget band: %s – %s parameters (phase 2)\n", formatCount(e.min_params).c_str(),
                          formatCount(e.max_params).c_str());
@@ -104,8 +108,12 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
                        ? ", inside the budget band"
                        : ", outside the budget band " + formatCount(min_params_) + " – " + formatCount(max_params_);
           };
-          std::fprintf(out_, "%s after %s. Derived architecture (%s, %s parameters%s):\n%s\n",
-                       e.cancelled ? "search cancelled" : "search finished", formatDuration(e.seconds).c_str(),
+          const bool drawn = e.derivation == "random";
+          std::fprintf(out_, "%s after %s. %s architecture (%s, %s parameters%s):\n%s\n",
+                       drawn         ? "drawn"
+                       : e.cancelled ? "search cancelled"
+                                     : "search finished",
+                       formatDuration(e.seconds).c_str(), drawn ? "Random" : "Derived",
                        e.derivation.empty() ? "argmax" : e.derivation.c_str(),
                        formatCount(static_cast<double>(e.params)).c_str(), bandVerdict(e.params).c_str(),
                        e.genotype.toString().c_str());
@@ -114,7 +122,7 @@ void ProgressPrinter::onEvent(const JobEvent& event) {
                          formatCount(static_cast<double>(e.argmax_params)).c_str(),
                          bandVerdict(e.argmax_params).c_str());
             for (const auto& change : e.changes) std::fprintf(out_, "  %s\n", change.c_str());
-          } else if (!e.argmax_genotype.empty()) {
+          } else if (!e.argmax_genotype.empty() && !drawn) {
             std::fprintf(out_, "(the paper's argmax architecture, unchanged)\n");
           }
         } else if constexpr (std::is_same_v<T, RunFailed> || std::is_same_v<T, TrainFailed>) {

@@ -275,6 +275,9 @@ void validate(const RunConfig& config) {
   validateData(config.data);
   validateSearch(config.search);
   validate(config.train, "train");
+  if (config.search.arch.estimator == Estimator::Random && config.train.derive == TrainDerive::Sample)
+    throw ConfigError("train.derive \"sample\" draws from a search's final distributions, and the random method "
+                      "searches none: retrain its drawn architecture (train.derive \"argmax\")");
   require(isDeviceSpec(config.device), "device", "auto, cpu, cuda or cuda:N (N = GPU number)",
           shownJson(config.device));
   requireAtLeast("threads", config.threads, 0);

@@ -108,6 +108,19 @@ class TestRunConfig : public QObject {
                      "one of them, or set search.method \"custom\" for an ablation"));
   }
 
+  // random sets the estimator alone (the other switches do nothing when nothing is
+  // searched), names itself back, and refuses a retraining that samples from the
+  // distributions it does not have.
+  void randomMethodIsTheEstimatorAlone() {
+    const auto config = zd::runConfigFromJson(
+        parse(R"({"search": {"method": "random", "distribution": "softmax", "size_search": false}})"), withData());
+    QCOMPARE(config.search.arch.estimator, zd::Estimator::Random);
+    QCOMPARE(zd::methodOf(config.search), zd::Method::Random);
+    QCOMPARE(zd::toJson(config).at("search").at("method").get<std::string>(), std::string("random"));
+    QVERIFY(errorFor(parse(R"({"search": {"method": "random"}, "train": {"derive": "sample"}})"))
+                .contains("the random method searches none"));
+  }
+
   void defaultsRoundTrip() {
     const zd::RunConfig config = withData();
     const json j = zd::toJson(config);

@@ -7,11 +7,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QSvgRenderer>
 #include <QSvgWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -67,6 +69,7 @@ StudyView::StudyView(QWidget* parent) : QWidget(parent), timer_(new QTimer(this)
   summary_ = makeTable({tr("Method"), tr("Budget"), tr("Cells done"), tr("Test accuracy (%)"), tr("Test AUC"),
                         tr("Parameters"), tr("Search (s)"), tr("Retraining (s)")},
                        this);
+  summary_->horizontalHeader()->setStretchLastSection(false);
   cells_ = makeTable({tr("Cell"), tr("Method"), tr("Budget"), tr("Seed"), tr("State"), tr("Parameters"),
                       tr("Test accuracy (%)"), tr("Test AUC"), tr("Search (s)"), tr("Retraining (s)"), tr("Problem")},
                      this);
@@ -155,8 +158,13 @@ void StudyView::refresh() {
             isDone ? number(r.search_seconds, 0) : "—", isDone ? number(r.retrain_seconds, 0) : "—",
             QString::fromStdString(r.error)});
   }
+  // The summary is short (a row per method and budget): shown whole, no scrolling.
+  int height = summary_->horizontalHeader()->height() + 2 * summary_->frameWidth();
+  for (int r = 0; r < summary_->rowCount(); ++r) height += summary_->rowHeight(r);
+  summary_->setFixedHeight(std::min(height, 360));
   accuracyPlot_->load(QByteArray::fromStdString(zd::chartSvg(zd::accuracyChart(groups))));
   timePlot_->load(QByteArray::fromStdString(zd::chartSvg(zd::searchTimeChart(plan, groups))));
+  for (auto* plot : {accuracyPlot_, timePlot_}) plot->renderer()->setAspectRatioMode(Qt::KeepAspectRatio);
   // Watch while anything can still change; a finished study is read once.
   const bool unfinished = done + failed < static_cast<int>(results.size());
   if (unfinished && !timer_->isActive()) timer_->start();

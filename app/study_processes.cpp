@@ -86,6 +86,7 @@ int runCellProcesses(const std::vector<StudyCell>& cells, const CellProcessOptio
   bool stopping = false;
   const auto total = cells.size();
   size_t finished = 0;
+  auto last_progress = std::chrono::steady_clock::now();
   while (next < cells.size() || !running.empty()) {
     if (o.stop && o.stop->load() && !stopping) {
       stopping = true;
@@ -104,6 +105,15 @@ int runCellProcesses(const std::vector<StudyCell>& cells, const CellProcessOptio
     int status = 0;
     const pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0) {
+      // Where the running cells are, once a minute (their logs have every step).
+      if (std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(60)) {
+        last_progress = std::chrono::steady_clock::now();
+        for (const auto& [running_pid, cell] : running) {
+          const CellResult r = readCellResult(*cell);
+          std::printf("  %s: %s\n", cell->id.c_str(), r.progress.empty() ? r.stage.c_str() : r.progress.c_str());
+        }
+        std::fflush(stdout);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }

@@ -83,11 +83,20 @@ void applySets(json& doc) {
   }
 }
 
+// The methods a study compares: every named one (custom names no switches).
+std::string studyMethodWords() {
+  std::string words;
+  for (const auto& named : namesOf(Method{}))
+    if (named.value != Method::Custom) words += (words.empty() ? "" : ", ") + std::string(named.name);
+  return words;
+}
+
 std::vector<Method> parseMethods(const std::vector<std::string>& words) {
   std::vector<Method> out;
   for (const auto& w : words) {
     const auto m = enumFromName<Method>(w);
-    if (!m) throw ConfigError("--methods: '" + w + "' is not a method (" + enumChoices<Method>() + ")");
+    if (!m || *m == Method::Custom)
+      throw ConfigError("--methods: '" + w + "' is not a method a study compares (" + studyMethodWords() + ")");
     out.push_back(*m);
   }
   return out;
@@ -191,10 +200,7 @@ CLI::App* addStudyCommand(CLI::App& app) {
                   "Plan file: {\"methods\": [...], \"budgets\": [...], \"seeds\": [...], \"config\": {settings}}; "
                   "flags override it")
       ->group("Study");
-  std::string method_words;
-  for (const auto& named : namesOf(Method{}))
-    if (named.value != Method::Custom) method_words += (method_words.empty() ? "" : ", ") + std::string(named.name);
-  cmd->add_option("--methods", g_cli.methods, "Methods to compare: " + method_words)
+  cmd->add_option("--methods", g_cli.methods, "Methods to compare: " + studyMethodWords())
       ->delimiter(',')
       ->default_str("zo-darts++,darts-v2,random")
       ->group("Study");

@@ -18,6 +18,8 @@ PACKAGES=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   # GUI tests and screenshots
   xvfb xauth
+  # the package test: building the .deb (dpkg-shlibdeps), a window check, lintian
+  dpkg-dev x11-utils lintian
 )
 
 source packaging/install_missing.sh

@@ -42,7 +42,8 @@ home="$out/home"; mkdir -p "$home"
 echo "installed search: $(grep -m1 'Derived architecture' "$out/search.log")"
 
 # The installed studio, from the empty home, to a mapped window with its title.
-HOME="$home" xvfb-run -a -s "-screen 0 1280x1024x24" bash -c '
+# xcb: on the X server (the suite may have set QT_QPA_PLATFORM=offscreen for the GUI tests).
+HOME="$home" QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" bash -c '
   /usr/bin/zodarts-studio >"$0/studio.log" 2>&1 & pid=$!
   for _ in $(seq 1 60); do
     if xwininfo -root -tree | grep -q "\"ZO-DARTS++ Studio\""; then kill $pid; echo "studio: window shown"; exit 0; fi

@@ -1,6 +1,7 @@
 #include "core/data/npz_reader.h"
 
 #include "core/common/error.h"
+#include "core/data/medmnist_classes.h"
 #include "core/data/npy_format.h"
 
 #include <torch/torch.h>
@@ -225,8 +226,9 @@ void requireSameShape(const ImageSet& set, const ImageSet& train, const std::str
 
 // MedMNIST files carry no class names. A names file beside the data — NAME.classes.txt
 // or classes.txt, one name per line in label order — supplies them when its line
-// count matches; otherwise the classes are "class 0", "class 1", ...
-std::vector<std::string> classNamesBeside(const std::filesystem::path& path, int64_t classes) {
+// count matches; else a known MedMNIST file (by name and shape) gets its official
+// names; otherwise the classes are "class 0", "class 1", ...
+std::vector<std::string> classNames(const std::filesystem::path& path, int64_t classes, int64_t channels) {
   for (const auto& candidate :
        {path.parent_path() / (path.stem().string() + ".classes.txt"), path.parent_path() / "classes.txt"}) {
     std::ifstream in(candidate);
@@ -238,6 +240,7 @@ std::vector<std::string> classNamesBeside(const std::filesystem::path& path, int
     }
     if (static_cast<int64_t>(names.size()) == classes) return names;
   }
+  if (auto known = medmnistClassNames(path.stem().string(), classes, channels)) return *known;
   std::vector<std::string> names;
   for (int64_t c = 0; c < classes; ++c) names.push_back("class " + std::to_string(c));
   return names;
@@ -265,7 +268,7 @@ Dataset loadMedmnistNpz(const fs::path& path) {
     int64_t classes = 0;
     for (const ImageSet* s : {&data.train, &data.val, &data.test})
       if (s->size() > 0) classes = std::max(classes, s->labels.max().item<int64_t>() + 1);
-    data.class_names = classNamesBeside(path, classes);
+    data.class_names = classNames(path, classes, data.train.channels());
     return data;
   } catch (const DataError&) {
     throw;

@@ -142,6 +142,32 @@ class TestNpz : public QObject {
     QVERIFY(back.source == path.string());
   }
 
+  // A real MedMNIST file carries no names: recognised by its name and shape, it gets
+  // the official ones (MedMNIST+ sizes too); a names file beside it still wins, and a
+  // file that only shares the name (other class count or channels) keeps "class N".
+  void knownMedmnistFilesGetTheirClassNames() {
+    const fs::path known = dir_ / "medmnist";
+    fs::create_directories(known);
+    zd::writeMedmnistNpz(known / "dermamnist_64.npz", makeDataset(14, 7, 7, 3, 28, 7));
+    auto names = zd::loadMedmnistNpz(known / "dermamnist_64.npz").class_names;
+    QCOMPARE(names.size(), size_t(7));
+    QCOMPARE(QString::fromStdString(names[4]), QString("melanoma"));
+    zd::writeMedmnistNpz(known / "PneumoniaMNIST.npz", makeDataset(4, 2, 2, 1, 28, 2));
+    QCOMPARE(QString::fromStdString(zd::loadMedmnistNpz(known / "PneumoniaMNIST.npz").class_names[1]),
+             QString("pneumonia"));
+    zd::writeMedmnistNpz(known / "octmnist.npz", makeDataset(6, 3, 3, 3, 28, 3));  // 3 classes, colour: not OCTMNIST
+    QCOMPARE(QString::fromStdString(zd::loadMedmnistNpz(known / "octmnist.npz").class_names[0]), QString("class 0"));
+    zd::writeMedmnistNpz(known / "organamnist_extra.npz", makeDataset(11, 11, 11, 1, 28, 11));
+    QCOMPARE(QString::fromStdString(zd::loadMedmnistNpz(known / "organamnist_extra.npz").class_names[0]),
+             QString("class 0"));
+    {
+      std::ofstream sidecar(known / "dermamnist_64.classes.txt");
+      for (int c = 0; c < 7; ++c) sidecar << "mine " << c << "\n";
+    }
+    QCOMPARE(QString::fromStdString(zd::loadMedmnistNpz(known / "dermamnist_64.npz").class_names[4]),
+             QString("mine 4"));
+  }
+
   void emptyValIsAllowed() {
     zd::Dataset d = makeDataset(6, 0, 3, 1, 28, 2);
     const auto path = dir_ / "noval.npz";
